@@ -1,0 +1,67 @@
+package dev.memtable;
+
+/**
+ * A forward cursor over the entries of a scan, in ascending unsigned key order.
+ *
+ * <p>In the manner of LevelDB and mini-lsm iterators: a new iterator is already positioned on the
+ * first entry in range (or is invalid if there is none). Use it as
+ * <pre>{@code
+ * try (MemTableIterator it = table.scan(Bound.included(from), Bound.unbounded())) {
+ *     for (; it.isValid(); it.next()) {
+ *         use(it.key(), it.value());   // an empty value is a tombstone
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p><b>Tombstones.</b> An iterator from {@link MemTable#scan} yields tombstones as entries whose
+ * value is empty; merged iterators over several tables say whether they do.
+ *
+ * <p><b>Consistency.</b> Iterators are <em>weakly consistent</em> under concurrent writes: they
+ * never throw {@link java.util.ConcurrentModificationException}, keys come strictly ascending and
+ * never twice, and every value is one that was written for its key at some point during the scan.
+ * A write made while the scan runs may or may not be seen.
+ *
+ * <p><b>Threads.</b> An iterator is meant for one thread at a time; it is not itself thread-safe.
+ *
+ * <p><b>Closing.</b> {@link #close()} releases what the iterator holds; it is idempotent. After it,
+ * or after its table is closed, {@link #isValid()} returns false and the other methods throw
+ * {@link IllegalStateException}.
+ */
+public interface MemTableIterator extends AutoCloseable {
+
+    /** Returns true while the iterator is positioned on an entry. */
+    boolean isValid();
+
+    /**
+     * Returns the key of the current entry.
+     *
+     * @throws java.util.NoSuchElementException if the iterator is not {@linkplain #isValid() valid}
+     * @throws IllegalStateException if the iterator or its table was closed
+     */
+    Bytes key();
+
+    /**
+     * Returns the value of the current entry; empty for a tombstone.
+     *
+     * @throws java.util.NoSuchElementException if the iterator is not {@linkplain #isValid() valid}
+     * @throws IllegalStateException if the iterator or its table was closed
+     */
+    Bytes value();
+
+    /**
+     * Moves to the next entry in range. Past the last entry the iterator becomes, and stays,
+     * invalid; calling {@code next()} then does nothing.
+     *
+     * @throws IllegalStateException if the iterator or its table was closed
+     */
+    void next();
+
+    /** Releases the iterator. Idempotent; never throws. */
+    @Override
+    void close();
+
+    /** Returns an iterator with no entries. */
+    static MemTableIterator empty() {
+        return EmptyIterator.INSTANCE;
+    }
+}

@@ -1,0 +1,43 @@
+package dev.memtable.spi;
+
+import dev.memtable.WalOptions;
+import dev.memtable.WriteBatch;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+
+/**
+ * A write-ahead log implementation, discovered through {@link java.util.ServiceLoader} (the
+ * {@code dev.memtable.wal} module provides one). Users rarely touch it: tables get their logs
+ * through {@link MemTableProvider#createWithWal} and {@link MemTableProvider#recoverFromWal}, and
+ * {@link dev.memtable.MemTables#walProvider()} finds it. Implementations are thread-safe.
+ */
+public interface WalProvider {
+
+    /** Returns a short name for messages, e.g. {@code "crc32c-v1"}. */
+    String name();
+
+    /**
+     * Creates a new, empty log at {@code file} and fsyncs its directory so the file survives a
+     * crash.
+     *
+     * @throws java.nio.file.FileAlreadyExistsException if {@code file} exists
+     * @throws IOException if it cannot be created
+     * @throws NullPointerException if an argument is null
+     */
+    Wal create(Path file, WalOptions options) throws IOException;
+
+    /**
+     * Reads the log at {@code file} from the start, hands every intact record to {@code replay}
+     * in file order (a single put or delete arrives as a one-entry batch), treats damage as
+     * {@code options.recoveryMode()} says, and returns the log opened for appending after the last
+     * good record (a dropped torn tail is truncated first).
+     *
+     * @throws java.nio.file.NoSuchFileException if {@code file} does not exist
+     * @throws dev.memtable.WalCorruptionException if the damage is not tolerated by the mode;
+     *     nothing after the damage has been replayed
+     * @throws IOException if the file cannot be read or reopened
+     * @throws NullPointerException if an argument is null
+     */
+    Wal recover(Path file, WalOptions options, Consumer<WriteBatch> replay) throws IOException;
+}
