@@ -1,0 +1,77 @@
+package dev.memtable.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code memtable} command.
+ *
+ * <p>Exit codes: {@value #OK} success; {@value #PROBLEM} the command ran and found or hit a
+ * problem (a corrupt WAL, an I/O error, a failed write); {@value #USAGE} bad usage (unknown
+ * option or backend, malformed argument) — usage is printed.
+ */
+@Command(name = "memtable", mixinStandardHelpOptions = true, version = "memtable 0.1.0-SNAPSHOT",
+        description = "Memtables for JVM storage engines: benchmark the backends, keep data in a"
+                + " persistent shell, inspect write-ahead logs.",
+        subcommands = {BenchCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Exit codes: 0 success, 1 a problem was found or an operation failed,"
+                + " 2 bad usage."})
+public final class Main implements Runnable {
+
+    /** Success. */
+    public static final int OK = 0;
+    /** The command ran and found or hit a problem. */
+    public static final int PROBLEM = 1;
+    /** Bad usage. */
+    public static final int USAGE = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing a command.");
+    }
+
+    /** Builds the command line with the project's error handling. */
+    static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof UsageException) {
+                commandLine.getErr().println("memtable: " + e.getMessage());
+                commandLine.usage(commandLine.getErr());
+                return USAGE;
+            }
+            commandLine.getErr().println("memtable: " + describe(e));
+            return PROBLEM;
+        });
+        return cl;
+    }
+
+    /** A one-line description of a failure: its message and its causes', no stack trace. */
+    static String describe(Throwable e) {
+        StringBuilder sb = new StringBuilder(String.valueOf(e.getMessage() != null ? e.getMessage()
+                : e.getClass().getSimpleName()));
+        for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+            if (c.getMessage() != null && !sb.toString().contains(c.getMessage())) {
+                sb.append(": ").append(c.getMessage());
+            }
+        }
+        return sb.toString();
+    }
+
+    /** Runs the command with {@code args} and returns the exit code. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        return commandLine(out, err).execute(args);
+    }
+
+    /** Entry point. */
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        System.exit(run(args, out, err));
+    }
+}
