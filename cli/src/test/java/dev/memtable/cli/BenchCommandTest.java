@@ -1,0 +1,113 @@
+package dev.memtable.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.memtable.MemTables;
+import dev.memtable.spi.MemTableProvider;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+class BenchCommandTest {
+
+    private static final String[] TINY = {"bench", "-n", "3000", "--wal-writes", "40",
+            "--wal-threads", "4", "--no-progress"};
+
+    private static String[] tiny(String... more) {
+        String[] args = new String[TINY.length + more.length];
+        System.arraycopy(TINY, 0, args, 0, TINY.length);
+        System.arraycopy(more, 0, args, TINY.length, more.length);
+        return args;
+    }
+
+    @Test
+    void bench_tinySizes_printsAWellFormedTableWithEveryBackend() {
+        CliRun run = CliRun.of(tiny());
+        assertEquals(Main.OK, run.exitCode(), run.toString());
+        List<String> lines = run.out().lines().toList();
+        assertTrue(lines.get(0).startsWith("3,000 entries of 16-byte keys and 100-byte values"),
+                run.toString());
+        int head = lines.indexOf(lines.stream().filter(l -> l.startsWith("backend")).findFirst()
+                .orElseThrow(() -> new AssertionError("no header row:\n" + run)));
+        for (String column : List.of("puts/s", "gets/s", "scanned/s", "heap B/entry",
+                "WAL synced writes/s", "recovery")) {
+            assertTrue(lines.get(head).contains(column), "missing column " + column + ":\n" + run);
+        }
+        assertTrue(lines.get(head + 1).matches("[- ]+"), run.toString());
+        List<String> names = MemTables.providers().stream().map(MemTableProvider::name).toList();
+        assertEquals(names.size(), lines.size() - head - 2, run.toString());
+        Pattern row = Pattern.compile("(\\S+) +([\\d,]+) +([\\d,]+) +([\\d,]+) +(-?\\d+) \\(payload"
+                + " 116\\) +([\\d,]+) +(\\d+) ms \\((\\d+) MB/s\\)");
+        for (int i = 0; i < names.size(); i++) {
+            Matcher m = row.matcher(lines.get(head + 2 + i));
+            assertTrue(m.matches(), "malformed row: " + lines.get(head + 2 + i));
+            assertEquals(names.get(i), m.group(1));
+            for (int g : new int[] {2, 3, 4, 6}) {
+                assertTrue(Long.parseLong(m.group(g).replace(",", "")) > 0,
+                        "rate " + g + " must be positive: " + lines.get(head + 2 + i));
+            }
+        }
+    }
+
+    @Test
+    void bench_json_hasOneObjectPerBackend() {
+        CliRun run = CliRun.of(tiny("--json", "--backends", "treemap"));
+        assertEquals(Main.OK, run.exitCode(), run.toString());
+        String json = run.out().strip();
+        assertTrue(json.startsWith("{\"entries\":3000,\"keySize\":16,\"valueSize\":100,"), json);
+        assertTrue(json.endsWith("]}"), json);
+        Matcher m = Pattern.compile("\\{\"backend\":\"(\\w+)\",\"putsPerSecond\":[\\d.]+,"
+                + "\"getsPerSecond\":[\\d.]+,\"scannedPerSecond\":[\\d.]+,\"heapBytesPerEntry\":"
+                + "-?[\\d.]+,\"payloadBytesPerEntry\":116\\.0,\"walSyncedWritesPerSecond\":[\\d.]+,"
+                + "\"recoveryMillis\":[\\d.]+,\"recoveryMbPerSecond\":[\\d.]+}").matcher(json);
+        assertTrue(m.find(), json);
+        assertEquals("treemap", m.group(1));
+        assertTrue(!m.find(), "only the chosen backend: " + json);
+    }
+
+    @Test
+    void bench_unknownBackend_listsTheKnownOnes() {
+        CliRun run = CliRun.of(tiny("--backends", "nope"));
+        assertEquals(Main.USAGE, run.exitCode(), run.toString());
+        assertTrue(run.err().contains("Unknown memtable backend 'nope'. Available: [skiplist ("),
+                run.toString());
+        assertTrue(run.err().contains("Usage: memtable bench"), run.toString());
+    }
+
+    @Test
+    void bench_badSizes_areUsageErrors() {
+        for (String[] bad : List.of(new String[] {"-n", "0"}, new String[] {"--key-size", "3"},
+                new String[] {"--value-size", "0"}, new String[] {"--threads", "0"},
+                new String[] {"--wal-threads", "8", "--wal-writes", "2"})) {
+            CliRun run = CliRun.of(tiny(bad));
+            assertEquals(Main.USAGE, run.exitCode(), String.join(" ", bad) + "\n" + run);
+            assertTrue(run.err().contains("must be"), run.toString());
+        }
+    }
+
+    @Test
+    void bench_notANumber_isAUsageError() {
+        CliRun run = CliRun.of("bench", "-n", "lots");
+        assertEquals(Main.USAGE, run.exitCode(), run.toString());
+        assertTrue(run.err().contains("'lots' is not an int"), run.toString());
+    }
+
+    @Test
+    void bench_dirThatIsNotADirectory_isAUsageError() {
+        CliRun run = CliRun.of(tiny("--dir", "/definitely/not/here"));
+        assertEquals(Main.USAGE, run.exitCode(), run.toString());
+        assertTrue(run.err().contains("/definitely/not/here is not a directory"), run.toString());
+    }
+
+    @Test
+    void main_noCommandOrUnknownOption_printsUsage() {
+        CliRun none = CliRun.of();
+        assertEquals(Main.USAGE, none.exitCode(), none.toString());
+        assertTrue(none.err().contains("Missing a command"), none.toString());
+        CliRun unknown = CliRun.of("bench", "--frobnicate");
+        assertEquals(Main.USAGE, unknown.exitCode(), unknown.toString());
+        assertTrue(unknown.err().contains("Unknown option: '--frobnicate'"), unknown.toString());
+    }
+}

@@ -1,0 +1,98 @@
+package dev.memtable.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Drives {@code memtable shell} in a child JVM through its standard input as a person piping
+ * commands would, kills it with SIGKILL right after the last acknowledgement, starts it again on
+ * the same directory and reads everything back.
+ */
+class ShellEndToEndTest {
+
+    @TempDir
+    Path dir;
+
+    /** A running shell process. */
+    private static final class ShellProcess implements AutoCloseable {
+        final Process process;
+        final Writer in;
+        final BufferedReader out;
+
+        ShellProcess(Path dir, String... extra) throws IOException {
+            List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            String modulePath = System.getProperty("jdk.module.path");
+            if (modulePath != null) {
+                command.addAll(List.of("--module-path", modulePath,
+                        "-m", "dev.memtable.cli/dev.memtable.cli.Main"));
+            } else {
+                command.addAll(List.of("-cp", System.getProperty("java.class.path"),
+                        "dev.memtable.cli.Main"));
+            }
+            command.addAll(List.of("shell", "--dir", dir.toString()));
+            command.addAll(List.of(extra));
+            process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            in = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+            out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8));
+        }
+
+        /** Sends one line and returns the first line of the answer. */
+        String send(String line) throws IOException {
+            in.write(line + "\n");
+            in.flush();
+            String answer = out.readLine();
+            assertTrue(answer != null, "the shell ended after '" + line + "'");
+            return answer;
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void shell_killedAfterAcknowledgements_keepsEveryWriteOnRestart() throws Exception {
+        try (ShellProcess shell = new ShellProcess(dir, "--freeze-at", "200")) {
+            for (int i = 0; i < 40; i++) {
+                assertEquals("OK", shell.send("put key" + i + " value-" + i));
+            }
+            assertEquals("OK", shell.send("delete key7"));
+            assertEquals("OK", shell.send("put 0x00ff \"spaced value\""));
+            // SIGKILL right after the last OK: no close, no final sync.
+            shell.process.destroyForcibly();
+            assertTrue(shell.process.waitFor(30, TimeUnit.SECONDS));
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            assertTrue(files.anyMatch(p -> p.toString().endsWith(".wal")), "logs were written");
+        }
+        try (ShellProcess shell = new ShellProcess(dir, "--freeze-at", "200")) {
+            for (int i = 0; i < 40; i++) {
+                assertEquals(i == 7 ? "(deleted)" : "value-" + i, shell.send("get key" + i));
+            }
+            assertEquals("\"spaced value\"", shell.send("get 0x00ff"));
+            assertEquals("(not found)", shell.send("get nothing"));
+            shell.in.write("quit\n");
+            shell.in.flush();
+            assertTrue(shell.process.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(0, shell.process.exitValue());
+        }
+    }
+}
