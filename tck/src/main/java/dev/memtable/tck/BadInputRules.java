@@ -71,8 +71,9 @@ public interface BadInputRules extends ContractSupport {
     default void required_input05_scanRefusesNullBounds() {
         refusesNull("scan(null, unbounded)", "lower", t -> t.scan(null, Bound.unbounded()));
         refusesNull("scan(unbounded, null)", "upper", t -> t.scan(Bound.unbounded(), null));
-        refusesNull("scan(included(k), null)", "upper", t -> t.scan(Bound.included(key("k")), null));
-        refusesNull("scan(null, included(k))", "lower", t -> t.scan(null, Bound.included(key("k"))));
+        Bound k = Bound.included(key("k"));
+        refusesNull("scan(included(k), null)", "upper", t -> t.scan(k, null));
+        refusesNull("scan(null, included(k))", "lower", t -> t.scan(null, k));
     }
 
     /**

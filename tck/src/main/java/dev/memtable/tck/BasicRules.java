@@ -176,7 +176,8 @@ public interface BasicRules extends ContractSupport {
         assertEquals(Optional.of(value("v1")), t.get(Bytes.EMPTY), "get(empty key) after put");
         assertEquals(Optional.empty(), t.get(bytes(0x00)), "get(0x00) is a different key");
         t.put(Bytes.EMPTY, value("v2"));
-        assertEquals(Optional.of(value("v2")), t.get(Bytes.EMPTY), "get(empty key) after overwrite");
+        assertEquals(Optional.of(value("v2")), t.get(Bytes.EMPTY),
+                "get(empty key) after overwrite");
         t.delete(Bytes.EMPTY);
         assertEquals(Optional.of(Bytes.EMPTY), t.get(Bytes.EMPTY), "get(empty key) after delete");
     }

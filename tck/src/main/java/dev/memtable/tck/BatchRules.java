@@ -16,8 +16,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * Rules {@code batch01}–{@code batch06}: {@code MemTable.write(WriteBatch)} applies the entries in
- * order (a later entry for the same key wins), writes tombstones for deletes, counts every entry
+ * Rules {@code batch01}–{@code batch06}: {@code MemTable.write(WriteBatch)} applies the entries
+ * in order (a later entry for the same key wins), writes tombstones for deletes, counts every entry
  * in the size, does nothing for an empty batch and leaves the batch as it was.
  */
 public interface BatchRules extends ContractSupport {

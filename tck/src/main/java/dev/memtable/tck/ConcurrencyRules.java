@@ -199,7 +199,8 @@ public interface ConcurrencyRules extends ContractSupport {
                 for (int r = 0; r < rounds; r++) {
                     for (int i = 0; i < ownKeys; i++) {
                         Bytes k = key("w" + me + "-" + i);
-                        Bytes v = r == 1 && i % 5 == 0 ? Bytes.EMPTY : value("w" + me + "-" + i + "#" + r);
+                        Bytes v = r == 1 && i % 5 == 0 ? Bytes.EMPTY
+                                : value("w" + me + "-" + i + "#" + r);
                         if (v.isEmpty()) {
                             t.delete(k);
                         } else {
@@ -495,8 +496,9 @@ public interface ConcurrencyRules extends ContractSupport {
                 Bytes k = it.key();
                 Bytes v = it.value();
                 if (previous != null && ReferenceModel.UNSIGNED.compare(previous, k) >= 0) {
-                    throw new AssertionError("scan(" + lower + ", " + upper + ") yielded " + previous
-                            + " then " + k + ": keys must be strictly ascending, never repeated");
+                    throw new AssertionError("scan(" + lower + ", " + upper + ") yielded "
+                            + previous + " then " + k
+                            + ": keys must be strictly ascending, never repeated");
                 }
                 if (!ReferenceModel.inRange(k, lower, upper)) {
                     throw new AssertionError("scan(" + lower + ", " + upper + ") yielded " + k

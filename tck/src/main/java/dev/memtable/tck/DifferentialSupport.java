@@ -120,7 +120,8 @@ final class DifferentialSupport {
         } catch (AssertionError | RuntimeException e) {
             String what = current.get();
             AssertionError failure = new AssertionError("seed " + seed + ", operation #" + op
-                    + " of " + operations + ", " + what + ": " + e.getMessage()
+                    + " of " + operations + ", " + what + ": "
+                    + (e instanceof AssertionError ? e.getMessage() : "the backend threw " + e)
                     + " (replay with -D" + DifferentialRules.SEED_PROPERTY + "=" + seed + ")",
                     e instanceof AssertionError ? e.getCause() : e);
             failure.setStackTrace(e.getStackTrace());
@@ -136,7 +137,8 @@ final class DifferentialSupport {
         return Bytes.wrap(v);
     }
 
-    private static Bound randomBound(SplittableRandom random, Function<SplittableRandom, Bytes> keys) {
+    private static Bound randomBound(SplittableRandom random,
+                                     Function<SplittableRandom, Bytes> keys) {
         int kind = random.nextInt(5);
         if (kind == 0) {
             return Bound.unbounded();

@@ -110,7 +110,8 @@ public interface LimitRules extends ContractSupport {
                 () -> t.put(key("k"), patterned(tooLong, 4)),
                 "put with a value of " + tooLong + " bytes");
         assertNamesSizes(e, tooLong, MemTable.MAX_VALUE_LENGTH, "put");
-        assertEquals(Optional.of(value("old")), t.get(key("k")), "the key's value after the refusal");
+        assertEquals(Optional.of(value("old")), t.get(key("k")),
+                "the key's value after the refusal");
         assertEquals(4, t.approximateSize(), "size after the refusal");
     }
 

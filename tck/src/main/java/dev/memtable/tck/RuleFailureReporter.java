@@ -10,27 +10,35 @@ import org.opentest4j.AssertionFailedError;
 import org.opentest4j.TestAbortedException;
 
 /**
- * Puts the rule id in front of every failure of a rule, so a report line such as
+ * The JUnit extension, registered on {@link ContractSupport}, that puts the rule id in front of
+ * every failure of a rule (and of the closing of its tables), so a report line such as
  * {@code [scan03] scan(excluded(b"d"), unbounded) ...} says which rule broke even where the test
  * name is cut off. An assertion keeps its type, expected and actual values and stack; any other
  * exception (the backend threw) becomes an {@link AssertionError} with it as the cause. Skips from
  * assumptions pass through unchanged.
  */
-final class RuleFailureReporter implements TestExecutionExceptionHandler,
+public final class RuleFailureReporter implements TestExecutionExceptionHandler,
         LifecycleMethodExecutionExceptionHandler {
 
-    /** {@code required_scan03_excludedLowerBound} → group 1 {@code required}, group 2 {@code scan03}. */
-    static final Pattern RULE_NAME = Pattern.compile("(required|optional)_([a-z]+[0-9]{2})_[A-Za-z0-9]+");
+    /**
+     * A rule's method name: {@code required_scan03_excludedLowerBound} has group 1
+     * {@code required} and group 2, the id, {@code scan03}.
+     */
+    static final Pattern RULE_NAME =
+            Pattern.compile("(required|optional)_([a-z]+[0-9]{2})_[A-Za-z0-9]+");
 
-    RuleFailureReporter() {
+    /** Created by JUnit for every class that implements {@link ContractSupport}. */
+    public RuleFailureReporter() {
     }
 
+    /** Rethrows {@code failure} with the rule id in front of its message. */
     @Override
     public void handleTestExecutionException(ExtensionContext context, Throwable failure)
             throws Throwable {
         throw withRuleId(context, failure);
     }
 
+    /** Rethrows a failure of an {@code @AfterEach} method with the rule id in front. */
     @Override
     public void handleAfterEachMethodExecutionException(ExtensionContext context,
                                                         Throwable failure) throws Throwable {

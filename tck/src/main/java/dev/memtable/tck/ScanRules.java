@@ -229,9 +229,14 @@ public interface ScanRules extends ContractSupport {
             t.put(k.apply(i), v);
             model.put(k.apply(i), v);
         }
-        assertEquals(model.entries(), contents(t), "full scan of " + n + " entries");
+        List<Map.Entry<Bytes, Bytes>> all = contents(t);
+        if (!all.equals(model.entries())) {
+            fail("full scan yielded " + all.size() + " entries, expected " + n
+                    + "; first difference at " + firstDifference(model.entries(), all));
+        }
         for (int from : new int[] {0, 1, 63, 64, 65, 127, 128, 129, 255, 256, 257, 1000}) {
-            for (Bound lower : List.of(Bound.included(k.apply(from)), Bound.excluded(k.apply(from)))) {
+            Bytes start = k.apply(from);
+            for (Bound lower : List.of(Bound.included(start), Bound.excluded(start))) {
                 for (Bound upper : List.of(Bound.unbounded(), Bound.excluded(k.apply(from + 129)),
                         Bound.included(k.apply(from + 256)))) {
                     List<Map.Entry<Bytes, Bytes>> got = scanAll(t, lower, upper);

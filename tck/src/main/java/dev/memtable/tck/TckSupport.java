@@ -151,7 +151,8 @@ public final class TckSupport {
                     start.await();
                     task.call();
                 } catch (Throwable e) {
-                    failures.add(new AssertionError(name + ": " + e, e));
+                    String problem = e instanceof AssertionError ? e.getMessage() : "threw " + e;
+                    failures.add(new AssertionError(name + ": " + problem, e));
                 }
             }, name);
             t.setDaemon(true);

