@@ -5,7 +5,6 @@
 module dev.memtable.tck {
     requires transitive dev.memtable.api;
     requires transitive org.junit.jupiter.api;
-    requires org.junit.jupiter.params;
 
     exports dev.memtable.tck;
     opens dev.memtable.tck to org.junit.platform.commons;

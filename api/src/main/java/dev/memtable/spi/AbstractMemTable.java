@@ -173,10 +173,10 @@ public abstract class AbstractMemTable implements MemTable {
         Objects.requireNonNull(lower, "lower");
         Objects.requireNonNull(upper, "upper");
         checkOpen();
-        if (Bound.isEmptyRange(lower, upper)) {
-            return MemTableIterator.empty();
-        }
-        return new GuardedIterator(doScan(lower, upper));
+        // An empty range gets the shared empty iterator, still guarded: closing it, or the table,
+        // must make it refuse use like any other iterator of this table.
+        return new GuardedIterator(Bound.isEmptyRange(lower, upper)
+                ? MemTableIterator.empty() : doScan(lower, upper));
     }
 
     @Override

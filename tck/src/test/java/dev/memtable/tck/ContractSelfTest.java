@@ -1,0 +1,206 @@
+package dev.memtable.tck;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+import dev.memtable.spi.Capability;
+import dev.memtable.spi.MemTableProvider;
+import dev.memtable.tck.FlawedProvider.Flaw;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.support.descriptor.MethodSource;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+import org.junit.platform.testkit.engine.EngineTestKit;
+import org.junit.platform.testkit.engine.Event;
+import org.junit.platform.testkit.engine.Events;
+
+/**
+ * The kit tests itself: it runs the whole contract, through JUnit's {@link EngineTestKit}, against
+ * a correct backend and against backends with one deliberate flaw each ({@link FlawedProvider}),
+ * and checks that the rules meant to catch each flaw fail, with the rule id in the message, and
+ * that no rule the flaw cannot affect fails (which would make the kit's verdicts noise).
+ *
+ * <p>When a new rule group is added, a flaw that its rules also catch goes into the
+ * {@code alsoCaughtBy} set of that flaw's test.
+ */
+class ContractSelfTest {
+
+    // The contracts below run only through EngineTestKit. As nested classes they are not picked
+    // up by Surefire, whose default excludes skip every class file with a '$' in its name.
+
+    static final class CorrectContract extends MemTableContract {
+        @Override
+        protected MemTableProvider provider() {
+            return new FlawedProvider(Flaw.NONE, EnumSet.of(Capability.CONCURRENT_WRITES));
+        }
+    }
+
+    static final class SingleWriterContract extends MemTableContract {
+        @Override
+        protected MemTableProvider provider() {
+            return new FlawedProvider(Flaw.NONE, EnumSet.noneOf(Capability.class));
+        }
+    }
+
+    static final class SignedOrderContract extends MemTableContract {
+        @Override
+        protected MemTableProvider provider() {
+            return new FlawedProvider(Flaw.SIGNED_ORDER, EnumSet.of(Capability.CONCURRENT_WRITES));
+        }
+    }
+
+    static final class DroppedTombstoneContract extends MemTableContract {
+        @Override
+        protected MemTableProvider provider() {
+            return new FlawedProvider(Flaw.DROPS_TOMBSTONES,
+                    EnumSet.of(Capability.CONCURRENT_WRITES));
+        }
+    }
+
+    static final class IncludedExcludedBoundContract extends MemTableContract {
+        @Override
+        protected MemTableProvider provider() {
+            return new FlawedProvider(Flaw.INCLUDES_EXCLUDED_BOUNDS,
+                    EnumSet.of(Capability.CONCURRENT_WRITES));
+        }
+    }
+
+    static final class LostWriteContract extends MemTableContract {
+        @Override
+        protected MemTableProvider provider() {
+            return new FlawedProvider(Flaw.LOSES_CONCURRENT_WRITES,
+                    EnumSet.of(Capability.CONCURRENT_WRITES));
+        }
+    }
+
+    @Test
+    void correctBackend_passesEveryRule() {
+        Outcome outcome = Outcome.of(CorrectContract.class);
+        assertEquals(Map.of(), outcome.failed(), "rules that failed on a correct backend");
+        outcome.assertOnlyWalRulesSkipped();
+        assertEquals(RuleCatalog.ruleNames().size() - outcome.skipped().size(),
+                outcome.passed().size(), "rules that passed on a correct backend");
+    }
+
+    @Test
+    void backendWithoutConcurrentWrites_skipsThoseRulesWithTheReason() {
+        Outcome outcome = Outcome.of(SingleWriterContract.class);
+        assertEquals(Map.of(), outcome.failed(),
+                "rules that failed on a correct single-writer backend");
+        Map<String, String> concurrencySkips = new TreeMap<>(outcome.skipped());
+        concurrencySkips.values().removeIf(reason -> reason.contains("Capability.WAL"));
+        assertEquals(Set.of("conc02", "conc03", "conc04"), concurrencySkips.keySet(),
+                "rules skipped for a backend without CONCURRENT_WRITES");
+        concurrencySkips.forEach((id, reason) -> assertTrue(
+                reason.contains("Capability.CONCURRENT_WRITES") && reason.contains("flawed-none"),
+                id + " must be skipped with a reason naming the backend and the capability, was: "
+                        + reason));
+        assertTrue(outcome.passed().containsAll(Set.of("conc01", "conc05")),
+                "the single-writer concurrency rules still run: " + outcome.passed());
+    }
+
+    @Test
+    void signedOrderBackend_isCaughtByTheOrderingRules() {
+        Outcome.of(SignedOrderContract.class).assertCaught(
+                Set.of("order01", "order02", "order03", "order04", "order05", "model01", "model02"),
+                Set.of());
+    }
+
+    @Test
+    void droppedTombstoneBackend_isCaughtByTheTombstoneRules() {
+        Outcome.of(DroppedTombstoneContract.class).assertCaught(
+                Set.of("basic04", "basic05", "basic06", "basic09", "scan11", "batch03", "model01",
+                        "model02"),
+                Set.of("basic11", "batch02", "batch06", "limit01", "scan12", "conc02", "conc03"));
+    }
+
+    @Test
+    void includedExcludedBoundBackend_isCaughtByTheExcludedBoundRules() {
+        Outcome.of(IncludedExcludedBoundContract.class).assertCaught(
+                Set.of("scan03", "scan05", "scan06", "model01", "model02"),
+                Set.of("scan08", "scan11", "scan12", "order03", "order05", "iter01", "iter03",
+                        "conc01", "conc03"));
+    }
+
+    @Test
+    void lostWriteBackend_isCaughtByTheConcurrentWriterRule() {
+        Outcome.of(LostWriteContract.class).assertCaught(
+                Set.of("conc02"),
+                Set.of("conc03", "conc04"));
+    }
+
+    /** Which rules passed, failed (with their failure) and were skipped (with the reason). */
+    record Outcome(String contract, Set<String> passed, Map<String, Throwable> failed,
+                   Map<String, String> skipped) {
+
+        static Outcome of(Class<? extends MemTableContract> contract) {
+            EngineExecutionResults results = EngineTestKit.engine("junit-jupiter")
+                    .selectors(selectClass(contract))
+                    .execute();
+            Events containers = results.containerEvents();
+            assertEquals(0, containers.failed().count(), () -> contract.getSimpleName()
+                    + " failed as a whole: " + containers.failed().stream()
+                    .map(Outcome::throwable).toList());
+            Events tests = results.testEvents();
+            Set<String> passed = tests.succeeded().stream().map(Outcome::ruleId)
+                    .collect(Collectors.toCollection(TreeSet::new));
+            Map<String, Throwable> failed = tests.failed().stream().collect(Collectors.toMap(
+                    Outcome::ruleId, Outcome::throwable, (a, b) -> a, TreeMap::new));
+            Map<String, String> skipped = tests.aborted().stream().collect(Collectors.toMap(
+                    Outcome::ruleId, e -> String.valueOf(throwable(e).getMessage()), (a, b) -> a,
+                    TreeMap::new));
+            return new Outcome(contract.getSimpleName(), passed, failed, skipped);
+        }
+
+        /**
+         * Asserts that every rule of {@code caughtBy} failed, that no rule outside
+         * {@code caughtBy} and {@code alsoCaughtBy} failed, that each failure message starts with
+         * its rule id, and that only rules needing a log were skipped.
+         */
+        void assertCaught(Set<String> caughtBy, Set<String> alsoCaughtBy) {
+            Set<String> missed = new TreeSet<>(caughtBy);
+            missed.removeAll(failed.keySet());
+            assertTrue(missed.isEmpty(), contract + ": rules " + missed + " did not catch the flaw;"
+                    + " failed: " + failed.keySet() + ", skipped: " + skipped);
+            Set<String> unexpected = new TreeSet<>(failed.keySet());
+            unexpected.removeAll(caughtBy);
+            unexpected.removeAll(alsoCaughtBy);
+            assertTrue(unexpected.isEmpty(), () -> contract + ": rules the flaw cannot affect"
+                    + " failed: " + unexpected.stream().map(id -> id + ": " + failed.get(id))
+                    .toList());
+            failed.forEach((id, failure) -> assertTrue(
+                    String.valueOf(failure.getMessage()).startsWith("[" + id + "] "),
+                    () -> contract + ": the failure of " + id + " must start with [" + id + "]: "
+                            + failure.getMessage()));
+            assertOnlyWalRulesSkipped();
+        }
+
+        /** The self-test backends do not declare WAL, so a rule needing it may be skipped. */
+        void assertOnlyWalRulesSkipped() {
+            skipped.forEach((id, reason) -> assertTrue(reason.contains("Capability.WAL"),
+                    () -> contract + ": " + id + " was skipped: " + reason));
+        }
+
+        private static String ruleId(Event event) {
+            MethodSource source = (MethodSource) event.getTestDescriptor().getSource()
+                    .orElseThrow(() -> new AssertionError("no source for " + event));
+            String id = RuleFailureReporter.ruleId(source.getMethodName());
+            if (id == null) {
+                throw new AssertionError("not a rule: " + source.getMethodName());
+            }
+            return id;
+        }
+
+        private static Throwable throwable(Event event) {
+            return event.getRequiredPayload(TestExecutionResult.class).getThrowable()
+                    .orElseThrow(() -> new AssertionError("no throwable in " + event));
+        }
+    }
+}
