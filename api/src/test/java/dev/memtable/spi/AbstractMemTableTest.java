@@ -2,7 +2,6 @@ package dev.memtable.spi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -303,11 +302,13 @@ class AbstractMemTableTest {
     }
 
     @Test
-    void scan_emptyRange_isTheSharedEmptyIterator_andInvalidAccessThrows() {
+    void scan_emptyRange_isEmpty_andInvalidOrClosedAccessThrows() {
         MapTable table = new MapTable(1);
         table.put(K, V);
-        assertSame(MemTableIterator.empty(),
-                table.scan(Bound.excluded(K), Bound.excluded(K)));
+        MemTableIterator empty = table.scan(Bound.excluded(K), Bound.excluded(K));
+        assertFalse(empty.isValid());
+        empty.close();
+        assertThrows(IllegalStateException.class, empty::key, "closed, even when empty");
         MemTableIterator it = table.scan(Bound.included(K), Bound.included(K));
         assertTrue(it.isValid());
         it.next();
