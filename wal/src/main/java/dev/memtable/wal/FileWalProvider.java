@@ -45,15 +45,20 @@ public final class FileWalProvider implements WalProvider {
             System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
 
     private final ChannelOpener opener;
+    private final System.Logger logger;
 
     /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
     public FileWalProvider() {
-        this(ChannelOpener.DEFAULT);
+        this(ChannelOpener.DEFAULT, System.getLogger("dev.memtable.wal"));
     }
 
-    /** For tests: opens files through {@code opener}, e.g. to inject faults. */
-    FileWalProvider(ChannelOpener opener) {
+    /**
+     * For tests: opens files through {@code opener} (e.g. to inject faults) and reports
+     * tolerated damage to {@code logger}.
+     */
+    FileWalProvider(ChannelOpener opener, System.Logger logger) {
         this.opener = Objects.requireNonNull(opener, "opener");
+        this.logger = Objects.requireNonNull(logger, "logger");
     }
 
     /** Returns {@code "crc32c-v1"}: the checksum and the format version. */
@@ -116,7 +121,7 @@ public final class FileWalProvider implements WalProvider {
             lock(channel, file);
             long size = channel.size();
             LogRecovery.Outcome outcome =
-                    new LogRecovery(file, channel, size, options, replay).run();
+                    new LogRecovery(file, channel, size, options, replay, logger).run();
             if (outcome.writeHeader()) {
                 channel.truncate(0);
                 writeHeader(channel, outcome.salt());

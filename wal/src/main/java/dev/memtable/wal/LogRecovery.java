@@ -39,8 +39,6 @@ import java.util.function.Consumer;
  */
 final class LogRecovery {
 
-    private static final System.Logger LOG = System.getLogger("dev.memtable.wal");
-
     /**
      * What recovery decided.
      *
@@ -70,18 +68,20 @@ final class LogRecovery {
     private final RecoveryMode mode;
     private final Consumer<WalCorruption> listener;
     private final Consumer<WriteBatch> replay;
+    private final System.Logger logger;
     private final long scanLimit;
     private LogFormat.SaltedCrc crc;
     private long scanWork;
 
     LogRecovery(Path file, FileChannel channel, long size, WalOptions options,
-                Consumer<WriteBatch> replay) {
+                Consumer<WriteBatch> replay, System.Logger logger) {
         this.file = file;
         this.window = new FileWindow(channel, size);
         this.size = size;
         this.mode = options.recoveryMode();
         this.listener = options.corruptionListener();
         this.replay = replay;
+        this.logger = logger;
         this.scanLimit = 2 * size + (64L << 20);
     }
 
@@ -278,7 +278,7 @@ final class LogRecovery {
 
     private void report(long offset, long length, String reason) {
         WalCorruption c = new WalCorruption(file, offset, length, reason);
-        LOG.log(Level.WARNING, "write-ahead log recovery ({0}): {1}", mode, c);
+        logger.log(Level.WARNING, "write-ahead log recovery ({0}): {1}", mode, c);
         listener.accept(c);
     }
 
