@@ -38,6 +38,14 @@ final class FileWindow {
         return size;
     }
 
+    /**
+     * The number of valid bytes in {@link #array()} (from index 0) after the last {@link #fill}:
+     * a caller may read ahead up to here without another call.
+     */
+    int filled() {
+        return length;
+    }
+
     /** The buffer that {@link #fill} indexes into; valid until the next call. */
     byte[] array() {
         return buf;

@@ -32,8 +32,9 @@ import java.util.function.Consumer;
  * header checksum holds and only up to the bytes that remain and {@link LogFormat#MAX_PAYLOAD};
  * payloads are checksummed through a fixed 64 KiB window before anything is allocated for them.
  * The search checks a candidate's payload only if its header checksum holds, and stops with a
- * {@link WalCorruptionException} once it has checked more than twice the file size in such
- * payloads, which intact or randomly damaged logs never reach: no input makes recovery quadratic.
+ * {@link WalCorruptionException} once it has checked more than twice the file size plus 64 MiB
+ * in such payloads, which logs damaged by crashes or bit rot never reach: no input makes recovery
+ * quadratic.
  *
  * <p>Not thread-safe; one instance per recovery.
  */
@@ -236,28 +237,35 @@ final class LogRecovery {
      * @param damageAt where the damage that started the search is, for the give-up message
      */
     private Found findNext(long from, long damageAt) throws IOException {
-        for (long q = from; q <= size - RECORD_HEADER_SIZE; q++) {
+        long q = from;
+        while (q <= size - RECORD_HEADER_SIZE) {
             int i = window.fill(q, RECORD_HEADER_SIZE);
             byte[] b = window.array();
-            if (b[i + 12] != TYPE_BATCH) {
-                continue;
-            }
-            long length = Integer.toUnsignedLong(LogFormat.getInt(b, i + 8));
-            if (length > MAX_PAYLOAD || length > size - q - RECORD_HEADER_SIZE) {
-                continue;
-            }
-            if (crc.reset().update(b, i + 4, RECORD_HEADER_SIZE - 4).masked()
-                    != LogFormat.getInt(b, i)) {
-                continue;
-            }
-            scanWork += length;
-            if (scanWork > scanLimit) {
-                throw corruption(damageAt, size - damageAt, "gave up searching for an intact record"
-                        + " after the damage: " + scanWork + " bytes of candidates had valid headers"
-                        + " but bad contents (the damage looks deliberate)");
-            }
-            if (read(q) instanceof Good good) {
-                return new Found(q, good);
+            int last = window.filled() - RECORD_HEADER_SIZE;   // last index a header fits at
+            for (; i <= last; i++, q++) {
+                if (b[i + 12] != TYPE_BATCH) {
+                    continue;
+                }
+                long length = Integer.toUnsignedLong(LogFormat.getInt(b, i + 8));
+                if (length > MAX_PAYLOAD || length > size - q - RECORD_HEADER_SIZE) {
+                    continue;
+                }
+                if (crc.reset().update(b, i + 4, RECORD_HEADER_SIZE - 4).masked()
+                        != LogFormat.getInt(b, i)) {
+                    continue;
+                }
+                scanWork += length;
+                if (scanWork > scanLimit) {
+                    throw corruption(damageAt, size - damageAt, "gave up searching for an"
+                            + " intact record after the damage: " + scanWork + " bytes of"
+                            + " candidates had valid headers but bad contents (the damage looks"
+                            + " deliberate)");
+                }
+                if (read(q) instanceof Good good) {
+                    return new Found(q, good);
+                }
+                q++;            // read() moved the window: continue from a fresh fill
+                break;
             }
         }
         return null;

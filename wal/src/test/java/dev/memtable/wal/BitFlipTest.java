@@ -26,6 +26,8 @@ class BitFlipTest {
     Path dir;
 
     private final FileWalProvider provider = FaultyFs.fast().provider();
+    /** The bytes last written to the copy on disk. */
+    private byte[] written;
 
     @Test
     void recover_everyBitFlipped_isReportedExactlyAsTheModeSays() throws IOException {
@@ -52,6 +54,11 @@ class BitFlipTest {
             long start = ends.get(hit);
             long length = ends.get(hit + 1) - start;
 
+            Logs.Recovered strict = recover(damaged, RecoveryMode.STRICT);
+            assertNotNull(strict.error(), where + ": STRICT accepted damage");
+            assertEquals(start, strict.error().offset(), where);
+            assertEquals(all.subList(0, hit), strict.records(), where);
+
             Logs.Recovered tolerate = recover(damaged, RecoveryMode.TOLERATE_TORN_TAIL);
             if (hit == last) {
                 assertEquals(all.subList(0, hit), tolerate.ok(), where);
@@ -63,11 +70,6 @@ class BitFlipTest {
                 assertEquals(all.subList(0, hit), tolerate.records(), where);
                 assertEquals(List.of(), tolerate.reports(), where);
             }
-
-            Logs.Recovered strict = recover(damaged, RecoveryMode.STRICT);
-            assertNotNull(strict.error(), where + ": STRICT accepted damage");
-            assertEquals(start, strict.error().offset(), where);
-            assertEquals(all.subList(0, hit), strict.records(), where);
 
             Logs.Recovered salvage = recover(damaged, RecoveryMode.SALVAGE);
             List<List<WriteBatch.Entry>> allButHit = new ArrayList<>(all);
@@ -106,8 +108,16 @@ class BitFlipTest {
         }
     }
 
+    /**
+     * Recovers {@code bytes}. The copy on disk is rewritten only when it differs in size (a
+     * recovery changes a damaged log only by truncating it), to keep file-system work low.
+     */
     private Logs.Recovered recover(byte[] bytes, RecoveryMode mode) throws IOException {
-        Path file = Logs.copy(dir, "flipped.wal", bytes);
+        Path file = dir.resolve("flipped.wal");
+        if (bytes != written || Files.size(file) != bytes.length) {
+            Logs.copy(dir, "flipped.wal", bytes);
+            written = bytes;
+        }
         Logs.Recovered r = Logs.recover(provider, file, mode, false);
         assertTrue(r.error() != null || r.reports().size() <= 1, "too many reports " + r.reports());
         return r;
