@@ -1,0 +1,194 @@
+package dev.memtable.wal;
+
+import static java.nio.file.StandardOpenOption.CREATE_NEW;
+import static java.nio.file.StandardOpenOption.READ;
+import static java.nio.file.StandardOpenOption.WRITE;
+
+import dev.memtable.WalOptions;
+import dev.memtable.WriteBatch;
+import dev.memtable.spi.Wal;
+import dev.memtable.spi.WalProvider;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * The write-ahead log of the memtable library: one file per log, records checksummed with
+ * CRC32C, fsyncs shared between concurrent writers. Found through {@link java.util.ServiceLoader}
+ * (as {@code dev.memtable.spi.WalProvider}); users rarely name it, since
+ * {@link dev.memtable.MemTables#walProvider()} finds it. The format is described in the module's
+ * {@code FORMAT.md}.
+ *
+ * <h2>Files</h2>
+ * A log is locked with an exclusive {@link FileLock} while it is open, so a second open of the
+ * same file (in this or another process) fails with a {@link FileSystemException} instead of
+ * interleaving records. {@link #create} writes the file header, fsyncs the file and then its
+ * directory, so the new name survives a crash. <b>Note:</b> on Windows a directory cannot be
+ * opened as a channel; there the directory fsync is skipped (NTFS journals directory changes).
+ * {@link #recover} fsyncs the file and its directory too before it returns, so every record it
+ * replayed is durable and the name is, even if the crash came before the creating process
+ * fsynced the directory.
+ *
+ * <p>Thread-safe and stateless: one instance serves any number of logs.
+ */
+public final class FileWalProvider implements WalProvider {
+
+    private static final boolean WINDOWS =
+            System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
+
+    private final ChannelOpener opener;
+    private final System.Logger logger;
+
+    /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
+    public FileWalProvider() {
+        this(ChannelOpener.DEFAULT, System.getLogger("dev.memtable.wal"));
+    }
+
+    /**
+     * For tests: opens files through {@code opener} (e.g. to inject faults) and reports
+     * tolerated damage to {@code logger}.
+     */
+    FileWalProvider(ChannelOpener opener, System.Logger logger) {
+        this.opener = Objects.requireNonNull(opener, "opener");
+        this.logger = Objects.requireNonNull(logger, "logger");
+    }
+
+    /** Returns {@code "crc32c-v1"}: the checksum and the format version. */
+    @Override
+    public String name() {
+        return "crc32c-v" + LogFormat.VERSION;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The file is created with {@code CREATE_NEW}; if anything after that fails, it is
+     * deleted again.
+     *
+     * @throws FileSystemException if the new file is locked by someone else
+     */
+    @Override
+    public Wal create(Path file, WalOptions options) throws IOException {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(options, "options");
+        FileChannel channel = opener.open(file, CREATE_NEW, READ, WRITE);
+        try {
+            lock(channel, file);
+            long salt = LogFormat.newSalt();
+            writeHeader(channel, salt);
+            syncDirectory(file);
+            return new FileWal(file, channel, salt, LogFormat.FILE_HEADER_SIZE);
+        } catch (IOException | RuntimeException | Error e) {
+            closeQuietly(channel, e);
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Damage is handled as {@code options.recoveryMode()} says (see {@code FORMAT.md}); every
+     * region that is skipped or dropped goes to {@code options.corruptionListener()} and to the
+     * {@link System.Logger} {@code dev.memtable.wal} at {@code WARNING}. Damage that the mode does
+     * not tolerate is thrown, not logged. Before the log is returned, everything after the last
+     * record kept is cut off ({@code truncate}) and the file is fsynced, so new records never sit
+     * in front of stale bytes. If {@code replay} throws, recovery stops, the file is left as it
+     * was and the exception propagates.
+     *
+     * @throws FileSystemException if the log is open elsewhere (it is locked)
+     */
+    @Override
+    public Wal recover(Path file, WalOptions options, Consumer<WriteBatch> replay)
+            throws IOException {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(replay, "replay");
+        FileChannel channel = opener.open(file, READ, WRITE);
+        try {
+            lock(channel, file);
+            long size = channel.size();
+            LogRecovery.Outcome outcome =
+                    new LogRecovery(file, channel, size, options, replay, logger).run();
+            if (outcome.writeHeader()) {
+                channel.truncate(0);
+                writeHeader(channel, outcome.salt());
+            } else {
+                if (outcome.end() < size) {
+                    channel.truncate(outcome.end());
+                }
+                channel.force(true);
+            }
+            syncDirectory(file);
+            return new FileWal(file, channel, outcome.salt(), outcome.end());
+        } catch (IOException | RuntimeException | Error e) {
+            closeQuietly(channel, e);
+            throw e;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name() + " (" + getClass().getName() + ")";
+    }
+
+    private static void lock(FileChannel channel, Path file) throws IOException {
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            FileSystemException open = new FileSystemException(file.toString(), null,
+                    "write-ahead log is already open in this JVM");
+            open.initCause(e);
+            throw open;
+        }
+        if (lock == null) {
+            throw new FileSystemException(file.toString(), null,
+                    "write-ahead log is locked by another process");
+        }
+    }
+
+    /** Writes the file header at offset 0 and fsyncs the file (size included). */
+    private static void writeHeader(FileChannel channel, long salt) throws IOException {
+        ByteBuffer header = ByteBuffer.wrap(LogFormat.fileHeader(salt));
+        while (header.hasRemaining()) {
+            channel.write(header, header.position());
+        }
+        channel.force(true);
+    }
+
+    /** Fsyncs the directory holding {@code file}, so that its entry survives a crash. */
+    private void syncDirectory(Path file) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir == null) {
+            return;
+        }
+        try (FileChannel d = opener.open(dir, READ)) {
+            d.force(true);
+        } catch (IOException e) {
+            if (!WINDOWS) {
+                throw e;
+            }
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel, Throwable cause) {
+        try {
+            channel.close();
+        } catch (IOException suppressed) {
+            cause.addSuppressed(suppressed);
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package dev.memtable.wal;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.zip.CRC32C;
+
+/**
+ * The on-disk layout of a log file, version 1 (described for humans in {@code wal/FORMAT.md};
+ * keep the two in step). All integers are little-endian.
+ *
+ * <pre>
+ * file   := header record*
+ * header := magic "MTWL" (4) | version u32 (4) | salt u64 (8) | masked CRC32C of bytes 0..16 (4)
+ * record := hcrc u32 | rcrc u32 | length u32 | type u8 | payload[length]
+ *   hcrc = mask(crc32c(salt | bytes 4..13 of the record))     -- the header checks itself
+ *   rcrc = mask(crc32c(salt | bytes 8..13 of the record | payload))
+ * </pre>
+ *
+ * <p>Stateless; every method is thread-safe.
+ */
+final class LogFormat {
+
+    /** The first four bytes of every log file. */
+    static final int MAGIC = 'M' | 'T' << 8 | 'W' << 16 | 'L' << 24;
+    /** The format version this code writes and reads. */
+    static final int VERSION = 1;
+    /** Bytes in the file header. */
+    static final int FILE_HEADER_SIZE = 20;
+    /** Bytes in a record header. */
+    static final int RECORD_HEADER_SIZE = 13;
+    /** The only record type of version 1: a batch of puts and deletes. */
+    static final byte TYPE_BATCH = 1;
+    /**
+     * The largest record payload (512 MiB): twice {@link dev.memtable.WriteBatch#MAX_BATCH_BYTES},
+     * leaving room for the per-entry framing of a maximal batch. Recovery rejects a longer length
+     * field before it reads or allocates anything.
+     */
+    static final int MAX_PAYLOAD = 512 * 1024 * 1024;
+
+    private static final int MASK_DELTA = 0xa282ead8;
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(
+            int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(
+            long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(
+            short[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private LogFormat() {
+    }
+
+    /**
+     * Masks a CRC as LevelDB does, so that a checksum computed over data that itself holds
+     * checksums (a log inside a value) does not accidentally validate, and so that zeros never
+     * carry a valid checksum.
+     */
+    static int mask(int crc) {
+        return ((crc >>> 15) | (crc << 17)) + MASK_DELTA;
+    }
+
+    /** The inverse of {@link #mask(int)}. */
+    static int unmask(int masked) {
+        int rot = masked - MASK_DELTA;
+        return (rot >>> 17) | (rot << 15);
+    }
+
+    /** Returns a fresh random salt for a new log file. */
+    static long newSalt() {
+        return ThreadLocalRandom.current().nextLong();
+    }
+
+    /** Returns the 20-byte file header for {@code salt}. */
+    static byte[] fileHeader(long salt) {
+        byte[] h = new byte[FILE_HEADER_SIZE];
+        putInt(h, 0, MAGIC);
+        putInt(h, 4, VERSION);
+        LONG.set(h, 8, salt);
+        CRC32C crc = new CRC32C();
+        crc.update(h, 0, 16);
+        putInt(h, 16, mask((int) crc.getValue()));
+        return h;
+    }
+
+    /** The parts of a file header as read, before any judgement. */
+    record FileHeader(int magic, int version, long salt, boolean checksumOk) {
+        static FileHeader parse(byte[] h, int at) {
+            CRC32C crc = new CRC32C();
+            crc.update(h, at, 16);
+            return new FileHeader(getInt(h, at), getInt(h, at + 4), (long) LONG.get(h, at + 8),
+                    mask((int) crc.getValue()) == getInt(h, at + 16));
+        }
+
+        /** Returns null if this header is valid for this version, else why not. */
+        String problem() {
+            if (!checksumOk) {
+                return magic == MAGIC ? "damaged file header (checksum mismatch)"
+                        : "bad file header: not a memtable write-ahead log (wrong magic number)";
+            }
+            if (magic != MAGIC) {
+                return "bad file header: wrong magic number";
+            }
+            if (version != VERSION) {
+                return "unsupported log format version " + Integer.toUnsignedString(version)
+                        + " (this build reads version " + VERSION + ")";
+            }
+            return null;
+        }
+    }
+
+    /** A CRC32C seeded with the file's salt; reuse it through {@link #reset()}. */
+    static final class SaltedCrc {
+        private final byte[] salt = new byte[8];
+        private final CRC32C crc = new CRC32C();
+
+        SaltedCrc(long salt) {
+            LONG.set(this.salt, 0, salt);
+            reset();
+        }
+
+        /** Starts a new checksum (already fed with the salt). */
+        SaltedCrc reset() {
+            crc.reset();
+            crc.update(salt, 0, salt.length);
+            return this;
+        }
+
+        SaltedCrc update(byte[] b, int off, int len) {
+            crc.update(b, off, len);
+            return this;
+        }
+
+        /** The masked value of everything fed since the last {@link #reset()}. */
+        int masked() {
+            return mask((int) crc.getValue());
+        }
+    }
+
+    static int getInt(byte[] b, int at) {
+        return (int) INT.get(b, at);
+    }
+
+    static void putInt(byte[] b, int at, int v) {
+        INT.set(b, at, v);
+    }
+
+    static int getUnsignedShort(byte[] b, int at) {
+        return Short.toUnsignedInt((short) SHORT.get(b, at));
+    }
+
+    static void putShort(byte[] b, int at, int v) {
+        SHORT.set(b, at, (short) v);
+    }
+}

@@ -1,0 +1,186 @@
+package dev.memtable.wal;
+
+import static dev.memtable.wal.LogFormat.MAX_PAYLOAD;
+import static dev.memtable.wal.LogFormat.RECORD_HEADER_SIZE;
+import static dev.memtable.wal.LogFormat.TYPE_BATCH;
+
+import dev.memtable.Bytes;
+import dev.memtable.MemTable;
+import dev.memtable.WriteBatch;
+import java.io.IOException;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Encodes puts, deletes and batches as version-1 records and decodes batch payloads.
+ *
+ * <pre>
+ * payload := count u32 | entry{count}
+ * entry   := kind u8 | keyLength u16 | valueLength u32 (PUT only) | key | value (PUT only)
+ * kind    := 1 PUT (non-empty value) | 2 DELETE
+ * </pre>
+ *
+ * <p>Stateless; thread-safe.
+ */
+final class RecordCodec {
+
+    static final byte KIND_PUT = 1;
+    static final byte KIND_DELETE = 2;
+
+    private RecordCodec() {
+    }
+
+    /**
+     * Returns the whole record (header and payload) for one put, or a delete if {@code value} is
+     * empty.
+     *
+     * @throws NullPointerException naming a null argument
+     * @throws IllegalArgumentException if the key or value is over its limit
+     */
+    static byte[] encode(Bytes key, Bytes value, long salt) {
+        MemTable.checkEntry(key, value);
+        byte[] rec = new byte[RECORD_HEADER_SIZE + 4 + entrySize(key, value)];
+        int at = RECORD_HEADER_SIZE;
+        LogFormat.putInt(rec, at, 1);
+        writeEntry(rec, at + 4, key, value);
+        seal(rec, salt);
+        return rec;
+    }
+
+    /**
+     * Returns the whole record for {@code batch}.
+     *
+     * @throws NullPointerException if {@code batch} is null
+     * @throws IllegalArgumentException if the batch is empty, holds an entry over its limit, or
+     *     encodes to more than {@link LogFormat#MAX_PAYLOAD} bytes
+     */
+    static byte[] encode(WriteBatch batch, long salt) {
+        Objects.requireNonNull(batch, "batch");
+        List<WriteBatch.Entry> entries = batch.entries();
+        if (entries.isEmpty()) {
+            throw new IllegalArgumentException("an empty batch is not logged (it changes nothing)");
+        }
+        long payload = 4;
+        for (WriteBatch.Entry e : entries) {
+            MemTable.checkEntry(e.key(), e.value());
+            payload += entrySize(e.key(), e.value());
+        }
+        if (payload > MAX_PAYLOAD) {
+            throw new IllegalArgumentException("batch of " + entries.size() + " entries encodes to "
+                    + payload + " bytes; a log record holds at most " + MAX_PAYLOAD);
+        }
+        byte[] rec = new byte[RECORD_HEADER_SIZE + (int) payload];
+        LogFormat.putInt(rec, RECORD_HEADER_SIZE, entries.size());
+        int at = RECORD_HEADER_SIZE + 4;
+        for (WriteBatch.Entry e : entries) {
+            at = writeEntry(rec, at, e.key(), e.value());
+        }
+        seal(rec, salt);
+        return rec;
+    }
+
+    private static int entrySize(Bytes key, Bytes value) {
+        return value.isEmpty() ? 3 + key.length() : 7 + key.length() + value.length();
+    }
+
+    private static int writeEntry(byte[] rec, int at, Bytes key, Bytes value) {
+        rec[at] = value.isEmpty() ? KIND_DELETE : KIND_PUT;
+        LogFormat.putShort(rec, at + 1, key.length());
+        at += 3;
+        if (!value.isEmpty()) {
+            LogFormat.putInt(rec, at, value.length());
+            at += 4;
+        }
+        key.copyTo(rec, at);
+        at += key.length();
+        value.copyTo(rec, at);
+        return at + value.length();
+    }
+
+    /** Fills in length, type and both checksums of a record whose payload is written. */
+    private static void seal(byte[] rec, long salt) {
+        LogFormat.putInt(rec, 8, rec.length - RECORD_HEADER_SIZE);
+        rec[12] = TYPE_BATCH;
+        LogFormat.SaltedCrc crc = new LogFormat.SaltedCrc(salt);
+        LogFormat.putInt(rec, 4, crc.update(rec, 8, rec.length - 8).masked());
+        LogFormat.putInt(rec, 0, crc.reset().update(rec, 4, RECORD_HEADER_SIZE - 4).masked());
+    }
+
+    /**
+     * Decodes the payload at {@code [start, start + length)} of the file, whose checksum has been
+     * verified. Reads only inside that range and allocates only what the entries declare within
+     * it.
+     *
+     * @throws MalformedRecordException if the payload does not follow the grammar
+     * @throws IOException if the file cannot be read
+     */
+    static WriteBatch decode(FileWindow file, long start, int length)
+            throws IOException, MalformedRecordException {
+        long end = start + length;
+        long at = start;
+        if (length < 4) {
+            throw new MalformedRecordException("payload of " + length + " bytes has no entry count");
+        }
+        long count = Integer.toUnsignedLong(LogFormat.getInt(file.array(), file.fill(at, 4)));
+        at += 4;
+        if (count == 0) {
+            throw new MalformedRecordException("batch with no entries");
+        }
+        if (count > (end - at) / 3) {
+            throw new MalformedRecordException("entry count " + count + " does not fit in "
+                    + (end - at) + " bytes");
+        }
+        WriteBatch batch = new WriteBatch();
+        for (long i = 0; i < count; i++) {
+            if (end - at < 3) {
+                throw new MalformedRecordException("entry " + i + " is cut off by the record end");
+            }
+            int h = file.fill(at, 3);
+            byte kind = file.array()[h];
+            int keyLength = LogFormat.getUnsignedShort(file.array(), h + 1);
+            at += 3;
+            int valueLength = 0;
+            if (kind == KIND_PUT) {
+                if (end - at < 4) {
+                    throw new MalformedRecordException("entry " + i + " is cut off by the record end");
+                }
+                valueLength = LogFormat.getInt(file.array(), file.fill(at, 4));
+                at += 4;
+                if (valueLength <= 0 || valueLength > MemTable.MAX_VALUE_LENGTH) {
+                    throw new MalformedRecordException("entry " + i + " has value length "
+                            + Integer.toUnsignedString(valueLength) + " (1 to "
+                            + MemTable.MAX_VALUE_LENGTH + " allowed)");
+                }
+            } else if (kind != KIND_DELETE) {
+                throw new MalformedRecordException("entry " + i + " has unknown kind " + kind);
+            }
+            if (end - at < (long) keyLength + valueLength) {
+                throw new MalformedRecordException("entry " + i + " is cut off by the record end");
+            }
+            byte[] key = new byte[keyLength];
+            file.copy(at, key, 0, keyLength);
+            at += keyLength;
+            byte[] value = new byte[valueLength];
+            file.copy(at, value, 0, valueLength);
+            at += valueLength;
+            try {
+                batch.put(Bytes.wrap(key), Bytes.wrap(value));
+            } catch (IllegalArgumentException e) {
+                throw new MalformedRecordException("entry " + i + ": " + e.getMessage());
+            }
+        }
+        if (at != end) {
+            throw new MalformedRecordException((end - at) + " bytes after the last entry");
+        }
+        return batch;
+    }
+
+    /** A record whose checksum holds but whose payload breaks the grammar. */
+    static final class MalformedRecordException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        MalformedRecordException(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+}
