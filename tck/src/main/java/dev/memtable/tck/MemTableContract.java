@@ -12,7 +12,7 @@ import dev.memtable.spi.MemTableProvider;
  * Every rule is a JUnit 5 test whose name starts with its id; rules of a capability the backend
  * does not declare are reported as skipped with the reason.
  */
-public abstract class MemTableContract implements ContractSupport {
+public abstract class MemTableContract implements ContractSupport, MemTableSetRules {
 
     /** For subclasses. */
     protected MemTableContract() {
