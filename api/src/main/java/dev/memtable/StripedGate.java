@@ -104,8 +104,12 @@ final class StripedGate {
         return stripe * PAD + PAD / 2;
     }
 
+    /**
+     * Four stripes per processor, at least 16 (so two threads rarely share one) and at most 64
+     * (8 KiB per gate; a drain check reads them all).
+     */
     private static int stripeCount() {
-        int wanted = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+        int wanted = Math.max(16, 4 * Runtime.getRuntime().availableProcessors());
         return Math.min(64, Integer.highestOneBit(wanted - 1) << 1);
     }
 }
