@@ -1,0 +1,143 @@
+package dev.memtable;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The WAL directory of a {@link MemTableSet}: one log file per table, named by the table's id in
+ * 20 zero-padded digits ({@code 00000000000000000042.wal}), so that name order is id order; and a
+ * {@code LOCK} file, locked while a set has the directory open, so two sets (in this or another
+ * process) never share one directory. Other files without the {@code .wal} suffix are left alone;
+ * a {@code .wal} file with any other name is refused.
+ */
+final class WalDirectory implements AutoCloseable {
+
+    static final String SUFFIX = ".wal";
+    static final String LOCK_FILE = "LOCK";
+    private static final Pattern NAME = Pattern.compile("(\\d{20})\\.wal");
+
+    /** A log file found in the directory. */
+    record WalFile(long id, Path path) {
+    }
+
+    private final Path dir;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+
+    private WalDirectory(Path dir, FileChannel lockChannel, FileLock lock) {
+        this.dir = dir;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+    }
+
+    /**
+     * Creates {@code dir} if needed and locks it.
+     *
+     * @throws IOException if it cannot be created, is not a directory, or is locked by another
+     *     set
+     */
+    static WalDirectory open(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        FileChannel channel = FileChannel.open(dir.resolve(LOCK_FILE),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+        if (lock == null) {
+            channel.close();
+            throw new IOException("WAL directory " + dir + " is in use by another MemTableSet"
+                    + " (its " + LOCK_FILE + " file is locked); close that set first");
+        }
+        return new WalDirectory(dir, channel, lock);
+    }
+
+    Path path() {
+        return dir;
+    }
+
+    /** Returns the log file of table {@code id}. */
+    Path fileOf(long id) {
+        return dir.resolve(String.format("%020d%s", id, SUFFIX));
+    }
+
+    /**
+     * Lists the log files, ascending by id.
+     *
+     * @throws IOException if the directory cannot be read, or holds a {@code .wal} entry that is
+     *     not a regular file named by a 20-digit id
+     */
+    List<WalFile> list() throws IOException {
+        List<WalFile> found = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path p : entries) {
+                String name = p.getFileName().toString();
+                if (!name.endsWith(SUFFIX)) {
+                    continue;
+                }
+                Matcher m = NAME.matcher(name);
+                long id = m.matches() ? parseId(m.group(1)) : -1;
+                if (id < 0 || !Files.isRegularFile(p)) {
+                    throw new IOException("Unexpected entry " + p + " in WAL directory " + dir
+                            + ": a MemTableSet names its logs by a 20-digit table id, e.g. "
+                            + fileOf(42).getFileName() + ". Move it out of the directory.");
+                }
+                found.add(new WalFile(id, p));
+            }
+        }
+        found.sort(Comparator.comparingLong(WalFile::id));
+        return found;
+    }
+
+    /**
+     * Deletes the log file {@code file} (if it is still there) and fsyncs the directory, so the
+     * deletion survives a crash before the next log is deleted.
+     */
+    void delete(Path file) throws IOException {
+        Files.deleteIfExists(file);
+        syncDirectory();
+    }
+
+    /** Makes the directory's entries (created or deleted files) durable. */
+    void syncDirectory() throws IOException {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        }
+    }
+
+    /** Releases the lock. Idempotent. */
+    @Override
+    public void close() throws IOException {
+        try {
+            if (lock.isValid()) {
+                lock.release();
+            }
+        } finally {
+            lockChannel.close();
+        }
+    }
+
+    private static long parseId(String digits) {
+        try {
+            return Long.parseLong(digits);
+        } catch (NumberFormatException e) {
+            return -1; // beyond Long.MAX_VALUE
+        }
+    }
+}

@@ -1,0 +1,414 @@
+package dev.memtable;
+
+import static dev.memtable.SetTestSupport.PATIENCE_NANOS;
+import static dev.memtable.SetTestSupport.awaitState;
+import static dev.memtable.SetTestSupport.b;
+import static dev.memtable.SetTestSupport.contents;
+import static dev.memtable.SetTestSupport.join;
+import static dev.memtable.SetTestSupport.start;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.memtable.spi.TestBackend;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The memtable set under concurrency: writers racing size-triggered freezes with readers, a freeze
+ * waiting for the writers inside the frozen table, reads racing releases.
+ */
+class MemTableSetConcurrencyTest {
+
+    private static final int ROUNDS = Integer.getInteger("memtable.test.rounds", 5);
+
+    private static final int WRITERS = 4;
+    private static final int KEYS_PER_WRITER = 64;
+
+    private static Bytes key(int index) {
+        return b(String.format("key-%05d", index));
+    }
+
+    private static Bytes value(int index, long seq) {
+        return b("v" + index + "-" + seq);
+    }
+
+    private static long seqOf(Bytes value) {
+        String s = value.toUtf8String();
+        return Long.parseLong(s.substring(s.indexOf('-') + 1));
+    }
+
+    /**
+     * Four writers each own 64 keys and write ever-higher sequence numbers to them (some as
+     * batches) into a set that freezes every KiB, while two readers check that every write
+     * acknowledged before their read is seen (get never skips a table during a freeze) and a
+     * third scans. Afterwards every key holds its last value, no table was frozen empty or below
+     * the target, and every table created is still there.
+     */
+    @Test
+    void writersRacingFreezesWithReaders_noAcknowledgedWriteLost() throws Exception {
+        TestBackend backend = TestBackend.concurrent();
+        int writesPerKey = 16 * ROUNDS;
+        try (MemTableSet set = MemTableSet.builder().backend(backend).freezeAtBytes(1024)
+                .build()) {
+            AtomicLongArray acked = new AtomicLongArray(WRITERS * KEYS_PER_WRITER);
+            Queue<String> failures = new ConcurrentLinkedQueue<>();
+            AtomicBoolean writing = new AtomicBoolean(true);
+            CountDownLatch go = new CountDownLatch(1);
+            List<Thread> writers = new ArrayList<>();
+            for (int w = 0; w < WRITERS; w++) {
+                int first = w * KEYS_PER_WRITER;
+                writers.add(start("writer-" + w, () -> {
+                    await(go);
+                    Random random = new Random(first);
+                    for (long seq = 1; seq <= writesPerKey; seq++) {
+                        for (int i = first; i < first + KEYS_PER_WRITER; i += 2) {
+                            if (random.nextBoolean()) {
+                                set.put(key(i), value(i, seq));
+                                set.put(key(i + 1), value(i + 1, seq));
+                            } else {
+                                set.write(new WriteBatch().put(key(i), value(i, seq))
+                                        .put(key(i + 1), value(i + 1, seq)));
+                            }
+                            acked.set(i, seq);
+                            acked.set(i + 1, seq);
+                        }
+                    }
+                }));
+            }
+            List<Thread> readers = new ArrayList<>();
+            for (int r = 0; r < 2; r++) {
+                int seed = r;
+                readers.add(start("reader-" + r, () -> {
+                    await(go);
+                    Random random = new Random(seed);
+                    while (writing.get()) {
+                        int i = random.nextInt(acked.length());
+                        long before = acked.get(i);
+                        Optional<Bytes> got = set.get(key(i));
+                        if (before > 0 && (got.isEmpty() || seqOf(got.get()) < before)) {
+                            failures.add("get(" + i + ") = " + got + " after seq " + before
+                                    + " was acknowledged");
+                        }
+                    }
+                }));
+            }
+            readers.add(start("scanner", () -> {
+                await(go);
+                while (writing.get()) {
+                    long[] before = new long[acked.length()];
+                    for (int i = 0; i < before.length; i++) {
+                        before[i] = acked.get(i);
+                    }
+                    Map<String, String> seen = contents(
+                            set.scan(Bound.unbounded(), Bound.unbounded()));
+                    for (int i = 0; i < before.length; i++) {
+                        String v = seen.get(key(i).toUtf8String());
+                        if (before[i] > 0 && (v == null || seqOf(b(v)) < before[i])) {
+                            failures.add("scan saw " + v + " for key " + i + " after seq "
+                                    + before[i] + " was acknowledged");
+                        }
+                    }
+                }
+            }));
+            go.countDown();
+            for (Thread t : writers) {
+                join(t);
+            }
+            writing.set(false);
+            for (Thread t : readers) {
+                join(t);
+            }
+            assertEquals(List.of(), List.copyOf(failures));
+
+            for (int i = 0; i < acked.length(); i++) {
+                assertEquals(Optional.of(value(i, writesPerKey)), set.get(key(i)));
+            }
+            assertTrue(set.immutables().size() > 10, "expected many freezes, got "
+                    + set.immutables().size());
+            long previous = set.mutable().id();
+            Set<Long> ids = new HashSet<>();
+            ids.add(previous);
+            for (MemTable t : set.immutables()) {
+                assertTrue(t.id() < previous, "immutables must be newest first");
+                previous = t.id();
+                ids.add(t.id());
+                assertFalse(t.isEmpty(), "table " + t.id() + " was frozen empty");
+                assertTrue(t.approximateSize() >= 1024, "table " + t.id() + " frozen at "
+                        + t.approximateSize() + " bytes, below the target");
+            }
+            assertEquals(new HashSet<>(backend.createdIds()), ids,
+                    "every table created is the mutable or an immutable one");
+        }
+    }
+
+    /**
+     * A writer is inside the mutable table (paused in the backend's put) when another thread
+     * freezes: the freeze must wait for it, and {@code oldestImmutable()} must not hand the table
+     * to a flush before the write has landed in it; meanwhile other writers go on into the new
+     * table.
+     */
+    @Test
+    void freeze_waitsForTheWriterInsideTheFrozenTable() throws Exception {
+        TestBackend backend = TestBackend.concurrent();
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch resume = new CountDownLatch(1);
+        backend.beforePut(k -> {
+            if (k.equals(b("slow"))) {
+                inside.countDown();
+                await(resume);
+            }
+        });
+        try (MemTableSet set = MemTableSet.builder().backend(backend).freezeAtBytes(1 << 20)
+                .build()) {
+            set.put(b("a"), b("1"));
+            long frozenId = set.mutable().id();
+            Thread writer = start("slow-writer", () -> set.put(b("slow"), b("1")));
+            assertTrue(inside.await(30, TimeUnit.SECONDS));
+            AtomicBoolean froze = new AtomicBoolean();
+            Thread freezer = start("freezer", () -> froze.set(set.freeze()));
+            awaitState(freezer, Thread.State.WAITING, Thread.State.TIMED_WAITING);
+            assertTrue(freezer.isAlive(), "the freeze must wait for the writer inside");
+
+            // The new table is installed already: writers do not wait for the freeze.
+            set.put(b("fast"), b("2"));
+            assertEquals(Optional.of(b("2")), set.mutable().get(b("fast")));
+            assertEquals(frozenId, set.immutables().get(0).id());
+            // A flush thread does not get the table while a write is still landing in it.
+            AtomicReference<Optional<MemTable>> handed = new AtomicReference<>();
+            Thread flusher = start("flusher", () -> handed.set(set.oldestImmutable()));
+            awaitState(flusher, Thread.State.WAITING, Thread.State.TIMED_WAITING);
+            assertEquals(null, handed.get());
+
+            resume.countDown();
+            join(writer);
+            join(freezer);
+            join(flusher);
+            assertTrue(froze.get());
+            assertEquals(Optional.of(b("1")), handed.get().orElseThrow().get(b("slow")));
+            MemTable frozen = set.oldestImmutable().orElseThrow();
+            assertEquals(frozenId, frozen.id());
+            assertEquals(Optional.of(b("1")), frozen.get(b("slow")),
+                    "the write in flight landed in the frozen table");
+            assertEquals(Optional.empty(), frozen.get(b("fast")));
+        }
+    }
+
+    /**
+     * The writer whose write fills a table finds it frozen already (by a concurrent
+     * {@code freeze()} that waited for it): it must not freeze the new, empty table instead.
+     */
+    @Test
+    void put_fillingATableFrozenMeanwhileDoesNotFreezeTheNewOne() throws Exception {
+        TestBackend backend = TestBackend.concurrent();
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch resume = new CountDownLatch(1);
+        backend.beforePut(k -> {
+            if (k.equals(b("slow"))) {
+                inside.countDown();
+                await(resume);
+            }
+        });
+        try (MemTableSet set = MemTableSet.builder().backend(backend).freezeAtBytes(10)
+                .build()) {
+            set.put(b("a"), b("12345"));
+            long firstId = set.mutable().id();
+            // 8 more bytes: this write takes the table over 10 and will want to freeze it.
+            Thread writer = start("filling-writer", () -> set.put(b("slow"), b("1234")));
+            assertTrue(inside.await(30, TimeUnit.SECONDS));
+            Thread freezer = start("freezer", set::freeze);
+            awaitState(freezer, Thread.State.WAITING, Thread.State.TIMED_WAITING);
+            resume.countDown();
+            join(writer);
+            join(freezer);
+            assertEquals(1, set.immutables().size());
+            assertEquals(firstId, set.immutables().get(0).id());
+            assertTrue(set.mutable().isEmpty());
+            assertFalse(set.immutables().get(0).isEmpty());
+        }
+    }
+
+    /** A backend without concurrent writes gets its writes serialised by the set. */
+    @Test
+    void put_singleWriterBackendGetsSerialisedWrites() throws Exception {
+        TestBackend backend = TestBackend.singleWriter();
+        try (MemTableSet set = MemTableSet.builder().backend(backend).freezeAtBytes(4096)
+                .build()) {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Thread> writers = new ArrayList<>();
+            for (int w = 0; w < 4; w++) {
+                int id = w;
+                writers.add(start("writer-" + w, () -> {
+                    await(go);
+                    for (int i = 0; i < 500 * ROUNDS / 5 + 100; i++) {
+                        set.put(b("w" + id + "-" + i), b("v"));
+                    }
+                }));
+            }
+            go.countDown();
+            for (Thread t : writers) {
+                join(t);
+            }
+            assertEquals(0, backend.concurrentPutViolations(),
+                    "two writes were inside one single-writer table at once");
+        }
+    }
+
+    /**
+     * Readers run get and scan while a flush thread releases tables one by one, copying each to a
+     * "disk" map first, as an engine does: no read fails, and every key is found in memory or, if
+     * not, on disk afterwards. A scan that lost a table released under it would end early (its
+     * source turns invalid) and miss the last keys, which live in the mutable table and never
+     * reach the disk.
+     */
+    @Test
+    void reads_neverFailOrMissWhileTablesAreReleased() throws Exception {
+        int keys = 1200;
+        try (MemTableSet set = MemTableSet.builder().backend(TestBackend.concurrent())
+                .freezeAtBytes(200).build()) {
+            for (int i = 0; i < keys; i++) {
+                set.put(key(i), value(i, 1));
+            }
+            Map<Bytes, Bytes> disk = new ConcurrentHashMap<>();
+            Queue<String> failures = new ConcurrentLinkedQueue<>();
+            AtomicBoolean flushing = new AtomicBoolean(true);
+            CountDownLatch go = new CountDownLatch(1);
+            Thread flusher = start("flusher", () -> {
+                await(go);
+                try {
+                    Optional<MemTable> oldest;
+                    while ((oldest = set.oldestImmutable()).isPresent()) {
+                        try (MemTableIterator it = oldest.get().scan(Bound.unbounded(),
+                                Bound.unbounded())) {
+                            for (; it.isValid(); it.next()) {
+                                disk.put(it.key(), it.value());
+                            }
+                        }
+                        set.flushed(oldest.get());
+                        Thread.yield();
+                    }
+                } catch (IOException | RuntimeException e) {
+                    failures.add("flusher: " + e);
+                } finally {
+                    flushing.set(false);
+                }
+            });
+            List<Thread> readers = new ArrayList<>();
+            readers.add(start("getter", () -> {
+                await(go);
+                Random random = new Random(7);
+                try {
+                    while (flushing.get()) {
+                        int i = random.nextInt(keys);
+                        Optional<Bytes> got = set.get(key(i));
+                        Bytes v = got.isPresent() ? got.get() : disk.get(key(i));
+                        if (!value(i, 1).equals(v)) {
+                            failures.add("key " + i + ": " + got + " in memory, " + v + " on disk");
+                        }
+                    }
+                } catch (RuntimeException e) {
+                    failures.add("getter: " + e);
+                }
+            }));
+            readers.add(start("scanner", () -> {
+                await(go);
+                try {
+                    while (flushing.get()) {
+                        // Memory first, then disk, as an engine reads: a table missing from the
+                        // scan's snapshot was released, so it was on disk before the scan began.
+                        Map<String, String> seen = contents(
+                                set.scan(Bound.unbounded(), Bound.unbounded()));
+                        for (int i = 0; i < keys; i++) {
+                            if (!seen.containsKey(key(i).toUtf8String())
+                                    && !disk.containsKey(key(i))) {
+                                failures.add("scan missed key " + i);
+                            }
+                        }
+                    }
+                } catch (RuntimeException e) {
+                    failures.add("scanner: " + e);
+                }
+            }));
+            go.countDown();
+            join(flusher);
+            for (Thread t : readers) {
+                join(t);
+            }
+            assertEquals(List.of(), List.copyOf(failures));
+            assertEquals(List.of(), set.immutables());
+            TreeMap<Bytes, Bytes> everything = new TreeMap<>(disk);
+            for (int i = 0; i < keys; i++) {
+                Optional<Bytes> inMemory = set.get(key(i));
+                if (inMemory.isPresent()) {
+                    everything.put(key(i), inMemory.get());
+                }
+            }
+            assertEquals(keys, everything.size());
+        }
+    }
+
+    /** Closing the set while writers run: they stop with IllegalStateException, none hangs. */
+    @Test
+    void close_whileWritersRunStopsThem() throws Exception {
+        MemTableSet set = MemTableSet.builder().backend(TestBackend.concurrent())
+                .freezeAtBytes(256).build();
+        Queue<Throwable> unexpected = new ConcurrentLinkedQueue<>();
+        CountDownLatch started = new CountDownLatch(3);
+        List<Thread> writers = new ArrayList<>();
+        for (int w = 0; w < 3; w++) {
+            int id = w;
+            writers.add(start("writer-" + w, () -> {
+                started.countDown();
+                try {
+                    for (long i = 0; ; i++) {
+                        set.put(b("w" + id + "-" + (i % 100)), b("v" + i));
+                    }
+                } catch (IllegalStateException e) {
+                    if (!e.getMessage().contains("closed")) {
+                        unexpected.add(e);
+                    }
+                } catch (RuntimeException e) {
+                    unexpected.add(e);
+                }
+            }));
+        }
+        assertTrue(started.await(30, TimeUnit.SECONDS));
+        long deadline = System.nanoTime() + PATIENCE_NANOS;
+        while (set.immutables().size() < 3 && System.nanoTime() < deadline) {
+            Thread.yield();
+        }
+        set.close();
+        for (Thread t : writers) {
+            join(t);
+        }
+        assertEquals(List.of(), List.copyOf(unexpected));
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            if (!latch.await(30, TimeUnit.SECONDS)) {
+                fail("latch not released");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
