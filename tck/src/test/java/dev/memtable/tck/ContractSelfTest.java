@@ -117,8 +117,9 @@ class ContractSelfTest {
     void droppedTombstoneBackend_isCaughtByTheTombstoneRules() {
         Outcome.of(DroppedTombstoneContract.class).assertCaught(
                 Set.of("basic04", "basic05", "basic06", "basic09", "scan11", "batch03", "model01",
-                        "model02"),
-                Set.of("basic11", "batch02", "batch06", "limit01", "scan12", "conc02", "conc03"));
+                        "model02", "set03"),
+                Set.of("basic11", "batch02", "batch06", "limit01", "scan12", "conc02", "conc03",
+                        "set02", "set04"));
     }
 
     @Test
@@ -126,14 +127,14 @@ class ContractSelfTest {
         Outcome.of(IncludedExcludedBoundContract.class).assertCaught(
                 Set.of("scan03", "scan05", "scan06", "model01", "model02"),
                 Set.of("scan08", "scan11", "scan12", "order03", "order05", "iter01", "iter03",
-                        "conc01", "conc03"));
+                        "conc01", "conc03", "set04"));
     }
 
     @Test
     void lostWriteBackend_isCaughtByTheConcurrentWriterRule() {
         Outcome.of(LostWriteContract.class).assertCaught(
                 Set.of("conc02"),
-                Set.of("conc03", "conc04"));
+                Set.of("conc03", "conc04", "set06"));
     }
 
     /** Which rules passed, failed (with their failure) and were skipped (with the reason). */
