@@ -81,7 +81,11 @@ class BenchCommandTest {
         for (String[] bad : List.of(new String[] {"-n", "0"}, new String[] {"--key-size", "3"},
                 new String[] {"--value-size", "0"}, new String[] {"--threads", "0"},
                 new String[] {"--wal-threads", "8", "--wal-writes", "2"})) {
-            CliRun run = CliRun.of(tiny(bad));
+            String[] args = new String[bad.length + 2];
+            args[0] = "bench";
+            args[1] = "--no-progress";
+            System.arraycopy(bad, 0, args, 2, bad.length);
+            CliRun run = CliRun.of(args);
             assertEquals(Main.USAGE, run.exitCode(), String.join(" ", bad) + "\n" + run);
             assertTrue(run.err().contains("must be"), run.toString());
         }
