@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.memtable.spi.MemTableProvider;
 import dev.memtable.spi.Wal;
+import dev.memtable.spi.WalInspector;
 import dev.memtable.spi.WalProvider;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -159,6 +160,11 @@ class MemTablesTest {
 
         @Override
         public Wal recover(Path file, WalOptions options, Consumer<WriteBatch> replay) {
+            throw new AssertionError();
+        }
+
+        @Override
+        public long inspect(Path file, RecoveryMode mode, WalInspector inspector) {
             throw new AssertionError();
         }
     }

@@ -1,5 +1,6 @@
 package dev.memtable.spi;
 
+import dev.memtable.RecoveryMode;
 import dev.memtable.WalOptions;
 import dev.memtable.WriteBatch;
 import java.io.IOException;
@@ -40,4 +41,20 @@ public interface WalProvider {
      * @throws NullPointerException if an argument is null
      */
     Wal recover(Path file, WalOptions options, Consumer<WriteBatch> replay) throws IOException;
+
+    /**
+     * Reads the log at {@code file} without changing it, as recovery in {@code mode} would: every
+     * intact record and every damaged region the mode tolerates go to {@code inspector} in file
+     * order. For tools ({@code memtable wal dump} and {@code verify}); it neither locks nor
+     * truncates, so it may read a log that is open for appending (it sees the bytes present when it
+     * opened the file).
+     *
+     * @return the offset where the intact log ends (where recovery would continue appending)
+     * @throws java.nio.file.NoSuchFileException if {@code file} does not exist
+     * @throws dev.memtable.WalCorruptionException at the first damage the mode does not tolerate;
+     *     what was reported before it stands
+     * @throws IOException if the file cannot be read
+     * @throws NullPointerException if an argument is null
+     */
+    long inspect(Path file, RecoveryMode mode, WalInspector inspector) throws IOException;
 }

@@ -4,9 +4,11 @@ import static java.nio.file.StandardOpenOption.CREATE_NEW;
 import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.WRITE;
 
+import dev.memtable.RecoveryMode;
 import dev.memtable.WalOptions;
 import dev.memtable.WriteBatch;
 import dev.memtable.spi.Wal;
+import dev.memtable.spi.WalInspector;
 import dev.memtable.spi.WalProvider;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -18,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.ResourceBundle;
 import java.util.function.Consumer;
 
 /**
@@ -121,7 +124,8 @@ public final class FileWalProvider implements WalProvider {
             lock(channel, file);
             long size = channel.size();
             LogRecovery.Outcome outcome =
-                    new LogRecovery(file, channel, size, options, replay, logger).run();
+                    new LogRecovery(file, channel, size, options,
+                            (offset, length, batch) -> replay.accept(batch), logger).run();
             if (outcome.writeHeader()) {
                 channel.truncate(0);
                 writeHeader(channel, outcome.salt());
@@ -138,6 +142,46 @@ public final class FileWalProvider implements WalProvider {
             throw e;
         }
     }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Opens the file read-only and takes no lock; reports go to the inspector only (not to the
+     * logger), since the caller is the one asking.
+     */
+    @Override
+    public long inspect(Path file, RecoveryMode mode, WalInspector inspector) throws IOException {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(inspector, "inspector");
+        WalOptions options = WalOptions.defaults().withRecoveryMode(mode)
+                .withCorruptionListener(inspector::damage);
+        try (FileChannel channel = opener.open(file, READ)) {
+            return new LogRecovery(file, channel, channel.size(), options, inspector::record,
+                    SILENT).run().end();
+        }
+    }
+
+    /** A logger that takes nothing: inspection reports to its caller only. */
+    private static final System.Logger SILENT = new System.Logger() {
+        @Override
+        public String getName() {
+            return "dev.memtable.wal.inspect";
+        }
+
+        @Override
+        public boolean isLoggable(Level level) {
+            return false;
+        }
+
+        @Override
+        public void log(Level level, ResourceBundle bundle, String msg, Throwable thrown) {
+        }
+
+        @Override
+        public void log(Level level, ResourceBundle bundle, String format, Object... params) {
+        }
+    };
 
     @Override
     public String toString() {

@@ -51,6 +51,11 @@ final class LogRecovery {
     record Outcome(long end, long salt, boolean writeHeader) {
     }
 
+    /** Where intact records go: their offset, length and contents. */
+    interface RecordSink {
+        void accept(long offset, long length, WriteBatch batch);
+    }
+
     private sealed interface Read permits Good, Bad {
     }
 
@@ -68,14 +73,14 @@ final class LogRecovery {
     private final long size;
     private final RecoveryMode mode;
     private final Consumer<WalCorruption> listener;
-    private final Consumer<WriteBatch> replay;
+    private final RecordSink replay;
     private final System.Logger logger;
     private final long scanLimit;
     private LogFormat.SaltedCrc crc;
     private long scanWork;
 
     LogRecovery(Path file, FileChannel channel, long size, WalOptions options,
-                Consumer<WriteBatch> replay, System.Logger logger) {
+                RecordSink replay, System.Logger logger) {
         this.file = file;
         this.window = new FileWindow(channel, size);
         this.size = size;
@@ -131,7 +136,7 @@ final class LogRecovery {
             Read read = pending != null ? pending : read(pos);
             pending = null;
             if (read instanceof Good good) {
-                replay.accept(good.batch());
+                replay.accept(pos, good.next() - pos, good.batch());
                 pos = good.next();
                 continue;
             }
