@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
 @Command(name = "memtable", mixinStandardHelpOptions = true, version = "memtable 0.1.0-SNAPSHOT",
         description = "Memtables for JVM storage engines: benchmark the backends, keep data in a"
                 + " persistent shell, inspect write-ahead logs.",
-        subcommands = {BenchCommand.class, ShellCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {BenchCommand.class, ShellCommand.class, WalCommand.class,
+                CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 a problem was found or an operation failed,"
                 + " 2 bad usage."})
 public final class Main implements Runnable {
