@@ -83,10 +83,19 @@ final class Artifacts {
 
     /** Runs {@code java} with {@code args} (no inherited class path), within a minute. */
     static Run java(List<String> args) throws IOException, InterruptedException {
+        return java(args, null);
+    }
+
+    /** Runs {@code java} with {@code args} in {@code workingDirectory} (null: this one). */
+    static Run java(List<String> args, Path workingDirectory)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        if (workingDirectory != null) {
+            pb.directory(workingDirectory.toFile());
+        }
         pb.environment().remove("CLASSPATH");
         pb.environment().remove("JAVA_TOOL_OPTIONS");
         Process process = pb.start();

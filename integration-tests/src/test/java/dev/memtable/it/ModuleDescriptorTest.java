@@ -122,8 +122,7 @@ class ModuleDescriptorTest {
         ModuleDescriptor d = ref.descriptor();
         assertEquals(Set.of(), exports(d));
         assertEquals(Set.of("dev.memtable.api"), requires(d));
-        assertEquals(Set.of(WAL_SPI), provides(d).keySet());
-        assertEquals(1, provides(d).get(WAL_SPI).size());
+        assertEquals(Map.of(WAL_SPI, Set.of("dev.memtable.wal.FileWalProvider")), provides(d));
         assertServicesMatchProvides(ref);
     }
 
