@@ -34,23 +34,22 @@ public abstract class AbstractMemTableProvider implements MemTableProvider {
     @Override
     public final MemTable createWithWal(long id, Path walFile, WalOptions options)
             throws IOException {
-        Objects.requireNonNull(walFile, "walFile");
-        Objects.requireNonNull(options, "options");
-        WalProvider logs = MemTables.walProvider();
-        AbstractMemTable table = create(id);
-        Wal log;
-        try {
-            log = logs.create(walFile, options);
-        } catch (IOException | RuntimeException e) {
-            closeQuietly(table, e);
-            throw e;
-        }
-        table.attachWal(log, options);
-        return table;
+        return withLog(id, walFile, options, (logs, table) -> logs.create(walFile, options));
     }
 
     @Override
     public final MemTable recoverFromWal(long id, Path walFile, WalOptions options)
+            throws IOException {
+        return withLog(id, walFile, options,
+                (logs, table) -> logs.recover(walFile, options, table::applyRecovered));
+    }
+
+    /** Opens a log for a new table of this backend; the table is closed if that fails. */
+    private interface LogOpener {
+        Wal open(WalProvider logs, AbstractMemTable table) throws IOException;
+    }
+
+    private MemTable withLog(long id, Path walFile, WalOptions options, LogOpener opener)
             throws IOException {
         Objects.requireNonNull(walFile, "walFile");
         Objects.requireNonNull(options, "options");
@@ -58,7 +57,7 @@ public abstract class AbstractMemTableProvider implements MemTableProvider {
         AbstractMemTable table = create(id);
         Wal log;
         try {
-            log = logs.recover(walFile, options, table::applyRecovered);
+            log = opener.open(logs, table);
         } catch (IOException | RuntimeException e) {
             closeQuietly(table, e);
             throw e;

@@ -16,7 +16,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -56,40 +55,7 @@ class AbstractMemTableTest {
 
         @Override
         protected MemTableIterator doScan(Bound lower, Bound upper) {
-            var it = Ranges.view(map, lower, upper).entrySet().iterator();
-            return new MemTableIterator() {
-                Map.Entry<Bytes, Bytes> current = it.hasNext() ? it.next() : null;
-
-                @Override
-                public boolean isValid() {
-                    return current != null;
-                }
-
-                @Override
-                public Bytes key() {
-                    if (current == null) {
-                        throw noCurrentEntry();
-                    }
-                    return current.getKey();
-                }
-
-                @Override
-                public Bytes value() {
-                    if (current == null) {
-                        throw noCurrentEntry();
-                    }
-                    return current.getValue();
-                }
-
-                @Override
-                public void next() {
-                    current = current != null && it.hasNext() ? it.next() : null;
-                }
-
-                @Override
-                public void close() {
-                }
-            };
+            return Ranges.scan(map, lower, upper);
         }
 
         @Override

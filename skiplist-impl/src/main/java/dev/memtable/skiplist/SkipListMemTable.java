@@ -5,8 +5,6 @@ import dev.memtable.Bytes;
 import dev.memtable.MemTableIterator;
 import dev.memtable.spi.AbstractMemTable;
 import dev.memtable.spi.Ranges;
-import java.util.Iterator;
-import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
@@ -34,7 +32,7 @@ final class SkipListMemTable extends AbstractMemTable {
 
     @Override
     protected MemTableIterator doScan(Bound lower, Bound upper) {
-        return new SkipListIterator(Ranges.view(map, lower, upper).entrySet().iterator());
+        return Ranges.scan(map, lower, upper);
     }
 
     @Override
@@ -45,49 +43,5 @@ final class SkipListMemTable extends AbstractMemTable {
     @Override
     protected void doClose() {
         map.clear();
-    }
-
-    /** Adapts the map's weakly consistent entry iterator to the cursor style. */
-    private static final class SkipListIterator implements MemTableIterator {
-        private final Iterator<Map.Entry<Bytes, Bytes>> entries;
-        private Map.Entry<Bytes, Bytes> current;
-
-        SkipListIterator(Iterator<Map.Entry<Bytes, Bytes>> entries) {
-            this.entries = entries;
-            this.current = entries.hasNext() ? entries.next() : null;
-        }
-
-        @Override
-        public boolean isValid() {
-            return current != null;
-        }
-
-        @Override
-        public Bytes key() {
-            if (current == null) {
-                throw noCurrentEntry();
-            }
-            return current.getKey();
-        }
-
-        @Override
-        public Bytes value() {
-            if (current == null) {
-                throw noCurrentEntry();
-            }
-            return current.getValue();
-        }
-
-        @Override
-        public void next() {
-            if (current != null) {
-                current = entries.hasNext() ? entries.next() : null;
-            }
-        }
-
-        @Override
-        public void close() {
-            current = null;
-        }
     }
 }

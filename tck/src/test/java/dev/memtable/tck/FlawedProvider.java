@@ -8,10 +8,8 @@ import dev.memtable.spi.AbstractMemTableProvider;
 import dev.memtable.spi.Capability;
 import dev.memtable.spi.Ranges;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -113,56 +111,12 @@ final class FlawedProvider extends AbstractMemTableProvider {
                 lower = lower.isUnbounded() ? lower : Bound.included(lower.keyOrNull());
                 upper = upper.isUnbounded() ? upper : Bound.included(upper.keyOrNull());
             }
-            return new EntryIterator(Ranges.view(map, lower, upper).entrySet().iterator());
+            return Ranges.scan(map, lower, upper);
         }
 
         @Override
         protected boolean doIsEmpty() {
             return map.isEmpty();
-        }
-    }
-
-    /** Adapts a map's entry iterator to the cursor style. */
-    private static final class EntryIterator implements MemTableIterator {
-        private final Iterator<Map.Entry<Bytes, Bytes>> entries;
-        private Map.Entry<Bytes, Bytes> current;
-
-        EntryIterator(Iterator<Map.Entry<Bytes, Bytes>> entries) {
-            this.entries = entries;
-            this.current = entries.hasNext() ? entries.next() : null;
-        }
-
-        @Override
-        public boolean isValid() {
-            return current != null;
-        }
-
-        @Override
-        public Bytes key() {
-            if (current == null) {
-                throw new NoSuchElementException("not on an entry");
-            }
-            return current.getKey();
-        }
-
-        @Override
-        public Bytes value() {
-            if (current == null) {
-                throw new NoSuchElementException("not on an entry");
-            }
-            return current.getValue();
-        }
-
-        @Override
-        public void next() {
-            if (current != null) {
-                current = entries.hasNext() ? entries.next() : null;
-            }
-        }
-
-        @Override
-        public void close() {
-            current = null;
         }
     }
 }
