@@ -49,7 +49,7 @@ final class Data {
         return keys;
     }
 
-    /** Returns the keys 0, 1, …, n − 1 as 16-byte big-endian numbers: ascending unsigned order. */
+    /** Returns the keys 0, 1, …, n − 1 as 16-byte big-endian numbers, in ascending order. */
     static byte[][] sequentialKeys(int n) {
         byte[][] keys = new byte[n][];
         for (int i = 0; i < n; i++) {

@@ -38,6 +38,9 @@ import java.util.SplittableRandom;
 public final class MemoryFootprint {
 
     private static final String RESULT = "RESULT ";
+    /** Where the dry run's checksum goes, so the JIT cannot drop the arrays it allocates. */
+    private static volatile long sink;
+
     private static final String DEFAULT_JVM_ARGS = "-Xms4g -Xmx4g -Xmn128m -XX:+UseG1GC";
 
     private MemoryFootprint() {
@@ -77,10 +80,10 @@ public final class MemoryFootprint {
         List<String> contenders = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--entries" -> entries = Integer.parseInt(args[++i]);
-                case "--value-size" -> valueSize = Integer.parseInt(args[++i]);
-                case "--jvm-args" -> jvmArgs = args[++i];
-                case "--child" -> child = args[++i];
+                case "--entries" -> entries = Integer.parseInt(value(args, ++i));
+                case "--value-size" -> valueSize = Integer.parseInt(value(args, ++i));
+                case "--jvm-args" -> jvmArgs = value(args, ++i);
+                case "--child" -> child = value(args, ++i);
                 default -> {
                     if (args[i].startsWith("-")) {
                         throw new IllegalArgumentException("unknown option " + args[i]);
@@ -98,6 +101,11 @@ public final class MemoryFootprint {
             contenders.add(Contenders.CSLM);
             contenders.add(Contenders.ROCKSDB);
         }
+        for (String c : contenders) {
+            if (!c.equals(Contenders.CSLM) && !c.equals(Contenders.ROCKSDB)) {
+                Contenders.backend(c); // fails now, naming what is available, not after minutes
+            }
+        }
         List<Footprint> results = new ArrayList<>();
         for (String c : contenders) {
             System.out.println("measuring " + c + " …");
@@ -105,6 +113,13 @@ public final class MemoryFootprint {
         }
         System.out.println();
         System.out.println(table(results, entries, valueSize, jvmArgs));
+    }
+
+    private static String value(String[] args, int i) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(args[i - 1] + " needs a value");
+        }
+        return args[i];
     }
 
     private static Footprint inChild(String contender, int entries, int valueSize, String jvmArgs)
@@ -181,9 +196,7 @@ public final class MemoryFootprint {
                 loadMillis);
         Reference.reachabilityFence(table);
         table.close();
-        if (checksum == 42) {
-            System.out.print("");
-        }
+        sink = checksum;
         return f;
     }
 
@@ -254,7 +267,7 @@ public final class MemoryFootprint {
         sb.append("| contender | heap B/entry | off-heap B/entry | native B/entry | total B/entry"
                 + " | × payload | young GCs in load | young GC ms | other GCs | allocated B/entry"
                 + " (beyond input) | load ms |\n");
-        sb.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        sb.append("| --- |").append(" ---: |".repeat(10)).append('\n');
         sb.append(String.format(Locale.ROOT, "| payload (key + value bytes) | | | | %d | 1.00 |"
                 + " | | | | |%n", payload));
         for (Footprint f : results) {

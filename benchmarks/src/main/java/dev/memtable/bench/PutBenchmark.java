@@ -14,6 +14,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.ThreadParams;
 
 /**
@@ -55,11 +56,14 @@ public class PutBenchmark {
     /** The keys the last fill used (written once per invocation, read at tear-down). */
     private volatile byte[][] filled;
 
-    /** Generates the keys and values once per fork. */
+    /** Generates the keys the benchmark method needs and the values, once per fork. */
     @Setup(Level.Trial)
-    public void generate() {
-        randomKeys = Data.randomKeys(entries, Data.PRESENT_SEED, 0);
-        sequentialKeys = Data.sequentialKeys(entries);
+    public void generate(BenchmarkParams params) {
+        if (params.getBenchmark().endsWith(".sequentialPut")) {
+            sequentialKeys = Data.sequentialKeys(entries);
+        } else {
+            randomKeys = Data.randomKeys(entries, Data.PRESENT_SEED, 0);
+        }
         values = Data.values(valueSize);
         // Fail before the first iteration, with the contender's own message, if it is missing.
         Contenders.open(contender, 0, valueSize).close();

@@ -58,7 +58,8 @@ public final class Report {
     /** Reads {@code json}, prints the summary, and writes the optional outputs. */
     static void run(Path json, Path markdown, Path chart, String subtitle) throws IOException {
         Results results = Results.read(json);
-        String summary = Summary.markdown(results);
+        String summary = (subtitle == null ? "" : "Run: " + subtitle + "\n")
+                + Summary.markdown(results);
         System.out.println(summary);
         if (markdown != null) {
             Files.writeString(markdown, summary);

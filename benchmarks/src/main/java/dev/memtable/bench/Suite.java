@@ -27,7 +27,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.memtable.bench.Suite quick|full|wal \
- *     [--out DIR] [--prof gc] [--entries N]
+ *     [--out DIR] [--prof gc] [--entries N] [--smoke]
  * </pre>
  *
  * <ul>
@@ -42,6 +42,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * </ul>
  * {@code --entries N} replaces the 1,000,000 entries of every table and log (for smoke tests;
  * published numbers use the default). {@code --prof gc} adds JMH's allocation profiler.
+ * {@code --smoke} runs each benchmark once, briefly, to check that the whole set works (its
+ * numbers mean nothing).
  * Backends come from {@link MemTables#providers()}: one the default {@code @Param} lists but that
  * is not on the class path is skipped with a message; one on the class path that it does not
  * list is added.
@@ -52,13 +54,23 @@ public final class Suite {
     }
 
     /** One JMH session: a benchmark pattern, a thread count, parameters and iteration times. */
-    private record Session(String include, int threads, Map<String, List<String>> params,
-                           Optional<Timing> timing) {
+    private record Session(String include, int methods, int threads,
+                           Map<String, List<String>> params, Optional<Timing> timing) {
+
+        /** How many results the session should produce: methods × parameter combinations. */
+        int expectedResults() {
+            return methods * params.values().stream().mapToInt(List::size)
+                    .reduce(1, (a, b) -> a * b);
+        }
 
         Session withParam(String name, String value) {
             Map<String, List<String>> p = new LinkedHashMap<>(params);
             p.put(name, List.of(value));
-            return new Session(include, threads, p, timing);
+            return new Session(include, methods, threads, p, timing);
+        }
+
+        Session withTiming(Timing t) {
+            return new Session(include, methods, threads, params, Optional.of(t));
         }
     }
 
@@ -80,12 +92,14 @@ public final class Suite {
         Path out = Path.of("benchmarks", "target", "bench-" + set);
         boolean gcProfile = false;
         String entries = null;
+        boolean smoke = false;
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
-                case "--out" -> out = Path.of(args[++i]);
-                case "--entries" -> entries = args[++i];
+                case "--out" -> out = Path.of(value(args, ++i));
+                case "--entries" -> entries = value(args, ++i);
+                case "--smoke" -> smoke = true;
                 case "--prof" -> {
-                    if (!"gc".equals(args[++i])) {
+                    if (!"gc".equals(value(args, ++i))) {
                         usage();
                     }
                     gcProfile = true;
@@ -124,15 +138,17 @@ public final class Suite {
             String n = entries;
             sessions = sessions.stream().map(s -> s.withParam("entries", n)).toList();
         }
+        if (smoke) {
+            Timing once = new Timing(0, 1, TimeValue.milliseconds(200));
+            sessions = sessions.stream().map(s -> s.withTiming(once)).toList();
+        }
         Files.createDirectories(out);
         Instant start = Instant.now();
         List<RunResult> results = new ArrayList<>();
         int failed = 0;
         for (Session s : sessions) {
             Collection<RunResult> got = run(s, gcProfile);
-            int expected = s.params().values().stream().mapToInt(List::size)
-                    .reduce(1, (a, b) -> a * b);
-            failed += Math.max(0, expected - got.size());
+            failed += Math.max(0, s.expectedResults() - got.size());
             results.addAll(got);
         }
         Path json = out.resolve("results.json");
@@ -156,8 +172,17 @@ public final class Suite {
     }
 
     private static void usage() {
-        System.err.println("usage: Suite quick|full|wal [--out DIR] [--prof gc] [--entries N]");
+        System.err.println("usage: Suite quick|full|wal [--out DIR] [--prof gc] [--entries N]"
+                + " [--smoke]");
         System.exit(2);
+    }
+
+    private static String value(String[] args, int i) {
+        if (i >= args.length) {
+            System.err.println(args[i - 1] + " needs a value");
+            usage();
+        }
+        return args[i];
     }
 
     /** The backends on the class path; prints the known ones that are not. */
@@ -184,16 +209,18 @@ public final class Suite {
     }
 
     private static List<Session> quick(List<String> tables) {
-        Timing ss = new Timing(1, 2, null);
-        Timing short1s = new Timing(1, 2, TimeValue.seconds(1));
+        // One measured fill (a 1M-entry fill outlasts JIT warm-up by far) and, for the
+        // throughput benchmarks, one warm-up second: enough to print the table, not to trust it.
+        Timing ss = new Timing(0, 1, null);
+        Timing short1s = new Timing(1, 1, TimeValue.seconds(1));
         Map<String, List<String>> p = params("contender", tables, "valueSize", List.of("100"));
         List<Session> s = new ArrayList<>();
-        s.add(new Session(method("PutBenchmark", "randomPut"), 1, p, Optional.of(ss)));
-        s.add(new Session(method("PutBenchmark", "randomPut"), 2, p, Optional.of(ss)));
-        s.add(new Session(method("ReadBenchmark", "getHit"), 1, p, Optional.of(short1s)));
+        s.add(new Session(method("PutBenchmark", "randomPut"), 1, 1, p, Optional.of(ss)));
+        s.add(new Session(method("PutBenchmark", "randomPut"), 1, 2, p, Optional.of(ss)));
+        s.add(new Session(method("ReadBenchmark", "getHit"), 1, 1, p, Optional.of(short1s)));
         Map<String, List<String>> scan = new LinkedHashMap<>(p);
         scan.put("scanLength", List.of("100"));
-        s.add(new Session(method("ScanBenchmark", "scan"), 1, scan, Optional.of(short1s)));
+        s.add(new Session(method("ScanBenchmark", "scan"), 1, 1, scan, Optional.of(short1s)));
         return s;
     }
 
@@ -205,9 +232,9 @@ public final class Suite {
         scan.put("valueSize", List.of("100"));
         scan.put("scanLength", List.of("100", "10000"));
         for (int threads : new int[] {1, 2}) {
-            s.add(new Session(clazz("PutBenchmark"), threads, p, Optional.empty()));
-            s.add(new Session(clazz("ReadBenchmark"), threads, p, Optional.empty()));
-            s.add(new Session(clazz("ScanBenchmark"), threads, scan, Optional.empty()));
+            s.add(new Session(clazz("PutBenchmark"), 2, threads, p, Optional.empty()));
+            s.add(new Session(clazz("ReadBenchmark"), 3, threads, p, Optional.empty()));
+            s.add(new Session(clazz("ScanBenchmark"), 1, threads, scan, Optional.empty()));
         }
         return s;
     }
@@ -219,25 +246,25 @@ public final class Suite {
             logs.addAll(backends);
         }
         List<Session> s = new ArrayList<>();
-        s.add(new Session(clazz("WalAppendBenchmark"), 1,
+        s.add(new Session(clazz("WalAppendBenchmark"), 1, 1,
                 params("contender", logs, "valueSize", List.of("100", "1024")),
                 Optional.empty()));
-        s.add(new Session(clazz("WalRecoveryBenchmark"), 1,
+        s.add(new Session(clazz("WalRecoveryBenchmark"), 1, 1,
                 params("contender", logs, "valueSize", List.of("100")), Optional.empty()));
-        s.add(new Session(clazz("WalSyncBenchmark"), 1,
+        s.add(new Session(clazz("WalSyncBenchmark"), 1, 1,
                 params("contender", List.of(Contenders.RAW_FILE), "valueSize", List.of("100")),
                 Optional.empty()));
         if (walMissing.isEmpty()) {
             List<String> synced = List.of(Contenders.WAL, Summary.SKIPLIST, Contenders.ROCKSDB);
             for (int threads : new int[] {1, 4, 16, 64}) {
-                s.add(new Session(clazz("WalSyncBenchmark"), threads,
+                s.add(new Session(clazz("WalSyncBenchmark"), 1, threads,
                         params("contender", synced, "valueSize", List.of("100")),
                         Optional.empty()));
             }
         } else {
             // RocksDB's synced rate does not need our log: keep it as a reference.
             for (int threads : new int[] {1, 4, 16, 64}) {
-                s.add(new Session(clazz("WalSyncBenchmark"), threads,
+                s.add(new Session(clazz("WalSyncBenchmark"), 1, threads,
                         params("contender", List.of(Contenders.ROCKSDB), "valueSize",
                                 List.of("100")), Optional.empty()));
             }
