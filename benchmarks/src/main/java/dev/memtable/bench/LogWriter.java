@@ -7,6 +7,7 @@ import dev.memtable.WalOptions;
 import dev.memtable.spi.Wal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -35,10 +36,17 @@ interface LogWriter extends AutoCloseable {
      * @throws IllegalStateException with the discovery message if the contender needs the
      *     write-ahead log and none is on the class path
      * @throws IllegalArgumentException if {@code contender} is unknown, or RocksDB unsynced
+     * @throws UncheckedIOException if the file or its directory cannot be created
      */
     static LogWriter open(String contender, Path file, boolean synced, int valueSize) {
         WalOptions options = WalOptions.defaults()
                 .withSyncPolicy(synced ? SyncPolicy.EVERY_WRITE : SyncPolicy.EXPLICIT);
+        try {
+            // A log is created in an existing directory; the benchmarks own this one.
+            Files.createDirectories(file.toAbsolutePath().getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the directory of " + file, e);
+        }
         switch (contender) {
             case Contenders.RAW_FILE: {
                 RawFile raw = RawFile.create(file);
