@@ -1,0 +1,286 @@
+package dev.memtable.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.ref.Reference;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * Measures what each contender retains per entry once it holds {@code entries} entries, and how
+ * much garbage-collector work loading them caused. Each contender is measured in a fresh JVM
+ * (same heap settings for all), so one's garbage never lands on another's account.
+ *
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar dev.memtable.bench.MemoryFootprint \
+ *     [--entries 1000000] [--value-size 100] [--jvm-args "-Xms4g -Xmx4g -Xmn128m -XX:+UseG1GC"] \
+ *     [contender ...]
+ * </pre>
+ *
+ * <p>Method, per contender: full GCs until the heap is quiet, read the used heap and the JVM's
+ * direct and mapped buffer pools; then put {@code entries} random 16-byte keys with random
+ * values, each a freshly allocated array, as a caller handing over its data would; full GCs
+ * again while the table is strongly held, and read again. Retained = after − before. RocksDB's
+ * memtable lives outside the Java heap: its own {@code rocksdb.cur-size-all-mem-tables}
+ * property is reported as native memory. During the load, the young and other collections
+ * (GarbageCollectorMXBeans) and the bytes the loading thread allocated are recorded; the
+ * allocation of the input arrays themselves (measured by generating them once without a table) is
+ * subtracted.
+ */
+public final class MemoryFootprint {
+
+    private static final String RESULT = "RESULT ";
+    /** Where the dry run's checksum goes, so the JIT cannot drop the arrays it allocates. */
+    private static volatile long sink;
+
+    private static final String DEFAULT_JVM_ARGS = "-Xms4g -Xmx4g -Xmn128m -XX:+UseG1GC";
+
+    private MemoryFootprint() {
+    }
+
+    /** One contender's numbers, as the child JVM reports them. */
+    private record Footprint(String contender, long heap, long offHeap, long nativeBytes,
+                             long youngCount, long youngMillis, long otherCount,
+                             long allocated, long loadMillis) {
+
+        String line() {
+            return RESULT + String.join(" ", contender, Long.toString(heap),
+                    Long.toString(offHeap), Long.toString(nativeBytes), Long.toString(youngCount),
+                    Long.toString(youngMillis), Long.toString(otherCount),
+                    Long.toString(allocated), Long.toString(loadMillis));
+        }
+
+        static Footprint parse(String line) {
+            String[] f = line.substring(RESULT.length()).split(" ");
+            return new Footprint(f[0], Long.parseLong(f[1]), Long.parseLong(f[2]),
+                    Long.parseLong(f[3]), Long.parseLong(f[4]), Long.parseLong(f[5]),
+                    Long.parseLong(f[6]), Long.parseLong(f[7]), Long.parseLong(f[8]));
+        }
+    }
+
+    /**
+     * Runs the measurement; see the class comment for the arguments.
+     *
+     * @param args options, then contender names (default: every backend, cslm, rocksdb)
+     * @throws Exception if a child JVM cannot be started or fails
+     */
+    public static void main(String[] args) throws Exception {
+        int entries = 1_000_000;
+        int valueSize = 100;
+        String jvmArgs = DEFAULT_JVM_ARGS;
+        String child = null;
+        List<String> contenders = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--entries" -> entries = Integer.parseInt(value(args, ++i));
+                case "--value-size" -> valueSize = Integer.parseInt(value(args, ++i));
+                case "--jvm-args" -> jvmArgs = value(args, ++i);
+                case "--child" -> child = value(args, ++i);
+                default -> {
+                    if (args[i].startsWith("-")) {
+                        throw new IllegalArgumentException("unknown option " + args[i]);
+                    }
+                    contenders.add(args[i]);
+                }
+            }
+        }
+        if (child != null) {
+            System.out.println(measure(child, entries, valueSize).line());
+            return;
+        }
+        if (contenders.isEmpty()) {
+            contenders.addAll(Contenders.availableBackends());
+            contenders.add(Contenders.CSLM);
+            contenders.add(Contenders.ROCKSDB);
+        }
+        for (String c : contenders) {
+            if (!c.equals(Contenders.CSLM) && !c.equals(Contenders.ROCKSDB)) {
+                Contenders.backend(c); // fails now, naming what is available, not after minutes
+            }
+        }
+        List<Footprint> results = new ArrayList<>();
+        for (String c : contenders) {
+            System.out.println("measuring " + c + " …");
+            results.add(inChild(c, entries, valueSize, jvmArgs));
+        }
+        System.out.println();
+        System.out.println(table(results, entries, valueSize, jvmArgs));
+    }
+
+    private static String value(String[] args, int i) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(args[i - 1] + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static Footprint inChild(String contender, int entries, int valueSize, String jvmArgs)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (String a : jvmArgs.trim().split("\\s+")) {
+            if (!a.isEmpty()) {
+                command.add(a);
+            }
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"),
+                MemoryFootprint.class.getName(), "--child", contender,
+                "--entries", Integer.toString(entries), "--value-size",
+                Integer.toString(valueSize)));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        Footprint result = null;
+        List<String> output = new ArrayList<>();
+        try (BufferedReader in = new BufferedReader(
+                new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = in.readLine()) != null; ) {
+                if (line.startsWith(RESULT)) {
+                    result = Footprint.parse(line);
+                } else {
+                    output.add(line);
+                }
+            }
+        }
+        int exit = p.waitFor();
+        if (exit != 0 || result == null) {
+            throw new IllegalStateException("measuring " + contender + " failed (exit " + exit
+                    + "):\n" + String.join("\n", output));
+        }
+        return result;
+    }
+
+    // ------------------------------------------------------------------ the child
+
+    private static Footprint measure(String contender, int entries, int valueSize)
+            throws InterruptedException {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        // What generating the input alone allocates, to subtract from the load's allocation.
+        long t0 = threads.getCurrentThreadAllocatedBytes();
+        long checksum = generateOnly(entries, valueSize);
+        long inputAllocation = threads.getCurrentThreadAllocatedBytes() - t0;
+
+        Contender table = Contenders.open(contender,
+                (long) entries * (Data.KEY_LENGTH + valueSize), valueSize);
+        // Opening the table may allocate (RocksDB's library and options): count it as "before".
+        long heapBefore = quietHeap();
+        long offHeapBefore = bufferPools();
+        long[] gcBefore = collections();
+        long a0 = threads.getCurrentThreadAllocatedBytes();
+        long start = System.nanoTime();
+        SplittableRandom random = new SplittableRandom(Data.PRESENT_SEED);
+        for (int i = 0; i < entries; i++) {
+            byte[] key = new byte[Data.KEY_LENGTH];
+            random.nextBytes(key);
+            byte[] value = new byte[valueSize];
+            random.nextBytes(value);
+            table.put(key, value);
+        }
+        long loadMillis = (System.nanoTime() - start) / 1_000_000;
+        long allocated = threads.getCurrentThreadAllocatedBytes() - a0 - inputAllocation;
+        long[] gcAfter = collections();
+        long heapAfter = quietHeap();
+        long offHeapAfter = bufferPools();
+        long nativeBytes = table instanceof RocksDbContender r
+                ? r.longProperty("rocksdb.cur-size-all-mem-tables") : 0;
+        Footprint f = new Footprint(contender, heapAfter - heapBefore,
+                offHeapAfter - offHeapBefore, nativeBytes, gcAfter[0] - gcBefore[0],
+                gcAfter[1] - gcBefore[1], gcAfter[2] - gcBefore[2], Math.max(0, allocated),
+                loadMillis);
+        Reference.reachabilityFence(table);
+        table.close();
+        sink = checksum;
+        return f;
+    }
+
+    /** Generates the same arrays as the load, keeping none; returns a value so none is elided. */
+    private static long generateOnly(int entries, int valueSize) {
+        SplittableRandom random = new SplittableRandom(Data.PRESENT_SEED);
+        long sum = 0;
+        for (int i = 0; i < entries; i++) {
+            byte[] key = new byte[Data.KEY_LENGTH];
+            random.nextBytes(key);
+            byte[] value = new byte[valueSize];
+            random.nextBytes(value);
+            sum += key[0] + value[0];
+        }
+        return sum;
+    }
+
+    /** Runs full collections until the used heap stops shrinking, and returns it. */
+    private static long quietHeap() throws InterruptedException {
+        long previous = Long.MAX_VALUE;
+        for (int i = 0; i < 10; i++) {
+            System.gc();
+            Thread.sleep(100);
+            long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+            if (i >= 2 && used >= previous - previous / 1000) {
+                return used;
+            }
+            previous = used;
+        }
+        return previous;
+    }
+
+    private static long bufferPools() {
+        long sum = 0;
+        for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
+            sum += pool.getMemoryUsed();
+        }
+        return sum;
+    }
+
+    /** Young collections, their total milliseconds, and all other collections. */
+    private static long[] collections() {
+        long[] r = new long[3];
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            String name = gc.getName();
+            boolean young = name.contains("Young") || name.contains("Scavenge")
+                    || name.equals("Copy") || name.contains("ParNew");
+            if (young) {
+                r[0] += gc.getCollectionCount();
+                r[1] += gc.getCollectionTime();
+            } else {
+                r[2] += gc.getCollectionCount();
+            }
+        }
+        return r;
+    }
+
+    // ------------------------------------------------------------------ the table
+
+    private static String table(List<Footprint> results, int entries, int valueSize,
+                                String jvmArgs) {
+        int payload = Data.KEY_LENGTH + valueSize;
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "Memory per entry at %,d entries (16-byte keys,"
+                + " %d-byte values; payload %d B/entry); JVM %s %s, %s%n%n", entries, valueSize,
+                payload, System.getProperty("java.vm.name"), System.getProperty("java.version"),
+                jvmArgs));
+        sb.append("| contender | heap B/entry | off-heap B/entry | native B/entry | total B/entry"
+                + " | × payload | young GCs in load | young GC ms | other GCs | allocated B/entry"
+                + " (beyond input) | load ms |\n");
+        sb.append("| --- |").append(" ---: |".repeat(10)).append('\n');
+        sb.append(String.format(Locale.ROOT, "| payload (key + value bytes) | | | | %d | 1.00 |"
+                + " | | | | |%n", payload));
+        for (Footprint f : results) {
+            double heap = (double) f.heap() / entries;
+            double off = (double) f.offHeap() / entries;
+            double nat = (double) f.nativeBytes() / entries;
+            double total = heap + off + nat;
+            sb.append(String.format(Locale.ROOT,
+                    "| %s | %.1f | %.1f | %.1f | %.1f | %.2f | %d | %d | %d | %.1f | %d |%n",
+                    f.contender(), heap, off, nat, total, total / payload, f.youngCount(),
+                    f.youngMillis(), f.otherCount(), (double) f.allocated() / entries,
+                    f.loadMillis()));
+        }
+        return sb.toString();
+    }
+}
