@@ -42,8 +42,8 @@ public final class Bytes implements Comparable<Bytes> {
     private final byte[] array;
     private final int offset;
     private final int length;
-    /** Cached content hash; 0 means not computed yet (as in {@link String}). */
-    private int hash;
+    // No cached hash (unlike String): the field would pad every instance from 24 to 32 bytes, and
+    // a memtable holds two instances per entry but rarely hashes them.
 
     private Bytes(byte[] array, int offset, int length) {
         this.array = array;
@@ -199,8 +199,13 @@ public final class Bytes implements Comparable<Bytes> {
      */
     @Override
     public int compareTo(Bytes other) {
-        return Arrays.compareUnsigned(array, offset, offset + length,
-                other.array, other.offset, other.offset + other.length);
+        byte[] a = array;
+        byte[] b = other.array;
+        if (offset == 0 && other.offset == 0 && length == a.length && other.length == b.length) {
+            return Arrays.compareUnsigned(a, b); // the common case: whole arrays, no range checks
+        }
+        return Arrays.compareUnsigned(a, offset, offset + length,
+                b, other.offset, other.offset + other.length);
     }
 
     /**
@@ -225,15 +230,12 @@ public final class Bytes implements Comparable<Bytes> {
                         other.array, other.offset, other.offset + other.length);
     }
 
+    /** Returns a hash of the content, the same as {@link Arrays#hashCode(byte[])} of it. */
     @Override
     public int hashCode() {
-        int h = hash;
-        if (h == 0 && length > 0) {
-            h = 1;
-            for (int i = offset, end = offset + length; i < end; i++) {
-                h = 31 * h + array[i];
-            }
-            hash = h;
+        int h = 1;
+        for (int i = offset, end = offset + length; i < end; i++) {
+            h = 31 * h + array[i];
         }
         return h;
     }

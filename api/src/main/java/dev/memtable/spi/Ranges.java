@@ -47,50 +47,66 @@ public final class Ranges {
         return new EntryCursor(view(map, lower, upper).entrySet().iterator());
     }
 
-    /** Adapts an entry iterator to the cursor style: positioned on the first entry at once. */
+    /**
+     * Adapts an entry iterator to the cursor style: positioned on the first entry at once. Keeps
+     * the key and value, not the entry, so the map's entry objects need not escape.
+     */
     private static final class EntryCursor implements MemTableIterator {
         private final Iterator<Map.Entry<Bytes, Bytes>> entries;
-        private Map.Entry<Bytes, Bytes> current;
+        private Bytes key;
+        private Bytes value;
 
         EntryCursor(Iterator<Map.Entry<Bytes, Bytes>> entries) {
             this.entries = entries;
-            this.current = entries.hasNext() ? entries.next() : null;
+            advance();
+        }
+
+        private void advance() {
+            if (entries.hasNext()) {
+                Map.Entry<Bytes, Bytes> e = entries.next();
+                key = e.getKey();
+                value = e.getValue();
+            } else {
+                key = null;
+                value = null;
+            }
         }
 
         @Override
         public boolean isValid() {
-            return current != null;
+            return key != null;
         }
 
         @Override
         public Bytes key() {
-            return entry().getKey();
+            check();
+            return key;
         }
 
         @Override
         public Bytes value() {
-            return entry().getValue();
+            check();
+            return value;
         }
 
-        private Map.Entry<Bytes, Bytes> entry() {
-            Map.Entry<Bytes, Bytes> e = current;
-            if (e == null) {
+        private void check() {
+            if (key == null) {
                 throw new NoSuchElementException(
                         "iterator is not positioned on an entry (isValid() is false)");
             }
-            return e;
         }
 
         @Override
         public void next() {
-            if (current != null) {
-                current = entries.hasNext() ? entries.next() : null;
+            if (key != null) {
+                advance();
             }
         }
 
         @Override
         public void close() {
-            current = null;
+            key = null;
+            value = null;
         }
     }
 }
