@@ -74,8 +74,11 @@ final class Arena {
         }
     }
 
-    /** Every chunk by index; an element is written once, before any address in it exists. */
-    private final byte[][] chunks;
+    /**
+     * Every chunk by index; an element is written once, before any address in it exists. Read
+     * directly by the skip list's search loops.
+     */
+    final byte[][] chunks;
     private final int maxChunkBytes;
     private final int dedicatedThreshold;
     private final String owner;

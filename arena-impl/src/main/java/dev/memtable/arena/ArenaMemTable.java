@@ -77,6 +77,7 @@ final class ArenaMemTable extends AbstractMemTable {
         private final ArenaMemTable table;
         /** The upper bound's key (a private copy), or null if unbounded. */
         private final byte[] upperKey;
+        private final long upperPrefix;
         private final boolean upperInclusive;
         private int node;
         private long valueWord;
@@ -85,6 +86,8 @@ final class ArenaMemTable extends AbstractMemTable {
             this.table = table;
             Bytes upperBound = upper.keyOrNull();
             this.upperKey = upperBound == null ? null : upperBound.toByteArray();
+            this.upperPrefix = upperKey == null ? 0
+                    : ArenaSkipList.prefix(upperKey, upperKey.length);
             this.upperInclusive = upper.isInclusive();
             ArenaSkipList l = table.list();
             Bytes lowerKey = lower.keyOrNull();
@@ -127,7 +130,7 @@ final class ArenaMemTable extends AbstractMemTable {
 
         private void moveTo(ArenaSkipList l, int candidate) {
             if (candidate != NIL && upperKey != null) {
-                int cmp = l.compareKey(candidate, upperKey, upperKey.length);
+                int cmp = l.compareKey(candidate, upperKey, upperKey.length, upperPrefix);
                 if (cmp > 0 || cmp == 0 && !upperInclusive) {
                     candidate = NIL;
                 }

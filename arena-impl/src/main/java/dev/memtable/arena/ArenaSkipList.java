@@ -7,6 +7,7 @@ import static dev.memtable.arena.Arena.NIL;
 import dev.memtable.Bytes;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -49,9 +50,15 @@ final class ArenaSkipList {
         }
     }
 
+    /** Unaligned big-endian {@code long}s (plain mode only): 8-byte key prefixes. */
+    private static final VarHandle BIG_LONG = MethodHandles.byteArrayViewVarHandle(long[].class,
+            ByteOrder.BIG_ENDIAN);
+
     private final Arena arena;
     /** The head sentinel: a full-height node with no key, smaller than every key. */
     private final int head;
+    private final byte[] headChunk;
+    private final int headOffset;
     /** The tallest tower linked so far (or being linked); searches start there. */
     @SuppressWarnings("unused") // accessed through HEIGHT
     private volatile int height = 1;
@@ -59,8 +66,9 @@ final class ArenaSkipList {
     ArenaSkipList(Arena arena) {
         this.arena = arena;
         this.head = arena.allocateNode(Arena.alignNode(TOWER + MAX_HEIGHT * Integer.BYTES));
-        byte[] c = arena.chunk(head);
-        INT.set(c, Arena.offset(head) + META, MAX_HEIGHT << 16);
+        this.headChunk = arena.chunk(head);
+        this.headOffset = Arena.offset(head);
+        INT.set(headChunk, headOffset + META, MAX_HEIGHT << 16);
         // The value and tower are already zero (TOMBSTONE, NIL); the constructor's caller
         // publishes this list safely (a final field of the table, or a volatile one).
     }
@@ -85,40 +93,62 @@ final class ArenaSkipList {
         Scratch scratch = SCRATCH.get();
         byte[] probe = scratch.probe(key);
         int probeLength = key.length();
+        long probePrefix = prefix(probe, probeLength);
         int[] prevs = scratch.prevs;
         int[] nexts = scratch.nexts;
-        int nodeHeight = randomHeight();
-        int listHeight = raiseHeight(nodeHeight);
+        byte[][] chunks = arena.chunks;
 
+        // Find the splice at every level: prevs[l] < key < nexts[l] (or NIL).
+        int listHeight = (int) HEIGHT.getVolatile(this);
         int prev = head;
+        byte[] prevChunk = headChunk;
+        int prevOffset = headOffset;
+        int bigger = NIL;
         for (int level = listHeight - 1; level >= 0; level--) {
             int next;
-            while ((next = next(prev, level)) != NIL) {
-                int cmp = compareKey(next, probe, probeLength);
-                if (cmp == 0) {
-                    setValue(next, newValue(value));
-                    return;
-                }
-                if (cmp > 0) {
+            while (true) {
+                next = (int) INT.getVolatile(prevChunk, prevOffset + TOWER + level * 4);
+                if (next == NIL || next == bigger) {
                     break;
                 }
-                prev = next;
+                byte[] c = chunks[next >>> Arena.NODE_OFFSET_BITS];
+                int o = Arena.offset(next);
+                int cmp = compareKey(c, o, probe, probeLength, probePrefix);
+                if (cmp < 0) {
+                    prev = next;
+                    prevChunk = c;
+                    prevOffset = o;
+                } else if (cmp == 0) {
+                    LONG.setVolatile(c, o + VALUE, newValue(value));
+                    return;
+                } else {
+                    bigger = next;
+                    break;
+                }
             }
-            if (level < nodeHeight) {
-                prevs[level] = prev;
-                nexts[level] = next;
-            }
+            prevs[level] = prev;
+            nexts[level] = next;
         }
 
+        int nodeHeight = randomHeight();
+        if (nodeHeight > listHeight) {
+            // Levels nobody searched: the head is before every key. If another insert links
+            // something there first, the CAS below fails and the splice is found again.
+            for (int level = listHeight; level < nodeHeight; level++) {
+                prevs[level] = head;
+                nexts[level] = NIL;
+            }
+            raiseHeight(nodeHeight);
+        }
         int node = newNode(nodeHeight, key, value);
-        byte[] nodeChunk = arena.chunk(node);
+        byte[] nodeChunk = chunks[node >>> Arena.NODE_OFFSET_BITS];
         int nodeOffset = Arena.offset(node);
         while (true) {
             INT.set(nodeChunk, nodeOffset + TOWER, nexts[0]);
             if (casNext(prevs[0], 0, nexts[0], node)) {
                 break;
             }
-            int equal = resplice(prevs, nexts, 0, probe, probeLength);
+            int equal = resplice(prevs, nexts, 0, probe, probeLength, probePrefix);
             if (equal != NIL) {
                 // Lost a race with an insert of the same key: that node is now in the list.
                 // Publish this put's value there; this node (never linked) stays unused.
@@ -134,7 +164,7 @@ final class ArenaSkipList {
                 }
                 // No other node with this key can be at any level: it would have been found at
                 // level 0, where this node is linked now.
-                resplice(prevs, nexts, level, probe, probeLength);
+                resplice(prevs, nexts, level, probe, probeLength, probePrefix);
             }
         }
     }
@@ -147,21 +177,54 @@ final class ArenaSkipList {
         Scratch scratch = SCRATCH.get();
         byte[] probe = scratch.probe(key);
         int probeLength = key.length();
-        int prev = head;
+        long probePrefix = prefix(probe, probeLength);
+        byte[][] chunks = arena.chunks;
+        byte[] prevChunk = headChunk;
+        int prevOffset = headOffset;
+        int bigger = NIL; // the last node found greater than the key: no need to compare again
         for (int level = (int) HEIGHT.getVolatile(this) - 1; level >= 0; level--) {
-            int next;
-            while ((next = next(prev, level)) != NIL) {
-                int cmp = compareKey(next, probe, probeLength);
-                if (cmp == 0) {
-                    return valueBytes(value(next));
-                }
-                if (cmp > 0) {
+            while (true) {
+                int next = (int) INT.getVolatile(prevChunk, prevOffset + TOWER + level * 4);
+                if (next == NIL || next == bigger) {
                     break;
                 }
-                prev = next;
+                byte[] c = chunks[next >>> Arena.NODE_OFFSET_BITS];
+                int o = Arena.offset(next);
+                int cmp = compareKey(c, o, probe, probeLength, probePrefix);
+                if (cmp < 0) {
+                    prevChunk = c;
+                    prevOffset = o;
+                } else if (cmp == 0) {
+                    return valueBytes((long) LONG.getVolatile(c, o + VALUE));
+                } else {
+                    bigger = next;
+                    break;
+                }
             }
         }
         return null;
+    }
+
+    /**
+     * Compares the key of the node at {@code c[o]} with {@code probe[0, probeLength)}, unsigned:
+     * negative if the node's key sorts first. When both keys have 8 bytes or more, their first 8
+     * bytes are compared as one unsigned big-endian {@code long} ({@code probePrefix} holds the
+     * probe's), which decides almost every comparison of keys that do not share a long prefix.
+     */
+    private static int compareKey(byte[] c, int o, byte[] probe, int probeLength,
+                                  long probePrefix) {
+        int meta = (int) INT.get(c, o + META);
+        int keyLength = meta & 0xFFFF;
+        int from = o + TOWER + (meta >>> 16) * Integer.BYTES;
+        if (keyLength >= Long.BYTES && probeLength >= Long.BYTES) {
+            long prefix = (long) BIG_LONG.get(c, from);
+            if (prefix != probePrefix) {
+                return Long.compareUnsigned(prefix, probePrefix);
+            }
+            return Arrays.compareUnsigned(c, from + Long.BYTES, from + keyLength,
+                    probe, Long.BYTES, probeLength);
+        }
+        return Arrays.compareUnsigned(c, from, from + keyLength, probe, 0, probeLength);
     }
 
     /**
@@ -172,18 +235,30 @@ final class ArenaSkipList {
         Scratch scratch = SCRATCH.get();
         byte[] probe = scratch.probe(key);
         int probeLength = key.length();
-        int prev = head;
-        int next = NIL;
+        long probePrefix = prefix(probe, probeLength);
+        byte[][] chunks = arena.chunks;
+        byte[] prevChunk = headChunk;
+        int prevOffset = headOffset;
+        int stop = NIL; // the last node found at or past the target: no need to compare again
         for (int level = (int) HEIGHT.getVolatile(this) - 1; level >= 0; level--) {
-            while ((next = next(prev, level)) != NIL) {
-                int cmp = compareKey(next, probe, probeLength);
-                if (cmp > 0 || cmp == 0 && inclusive) {
+            while (true) {
+                int next = (int) INT.getVolatile(prevChunk, prevOffset + TOWER + level * 4);
+                if (next == NIL || next == stop) {
                     break;
                 }
-                prev = next;
+                byte[] c = chunks[next >>> Arena.NODE_OFFSET_BITS];
+                int o = Arena.offset(next);
+                int cmp = compareKey(c, o, probe, probeLength, probePrefix);
+                if (cmp < 0 || cmp == 0 && !inclusive) {
+                    prevChunk = c;
+                    prevOffset = o;
+                } else {
+                    stop = next;
+                    break;
+                }
             }
         }
-        return next;
+        return stop;
     }
 
     /** Returns the first node, or {@link Arena#NIL} if the list is empty. */
@@ -203,14 +278,16 @@ final class ArenaSkipList {
 
     /**
      * Compares the key of {@code node} with {@code other[0, otherLength)}, unsigned
-     * lexicographically: negative if the node's key sorts first.
+     * lexicographically: negative if the node's key sorts first. {@code otherPrefix} is
+     * {@link #prefix prefix(other, otherLength)}.
      */
-    int compareKey(int node, byte[] other, int otherLength) {
-        byte[] c = arena.chunk(node);
-        int o = Arena.offset(node);
-        int meta = (int) INT.get(c, o + META);
-        int from = o + TOWER + (meta >>> 16) * Integer.BYTES;
-        return Arrays.compareUnsigned(c, from, from + (meta & 0xFFFF), other, 0, otherLength);
+    int compareKey(int node, byte[] other, int otherLength, long otherPrefix) {
+        return compareKey(arena.chunk(node), Arena.offset(node), other, otherLength, otherPrefix);
+    }
+
+    /** The first 8 bytes of {@code key} as an unsigned big-endian long, if it has 8 or more. */
+    static long prefix(byte[] key, int length) {
+        return length >= Long.BYTES ? (long) BIG_LONG.get(key, 0) : 0;
     }
 
     /** Returns the key of {@code node}, sharing the chunk. */
@@ -268,11 +345,13 @@ final class ArenaSkipList {
      * than the key, since keys never move) to the new splice and stores it. Returns a node whose
      * key equals the probe if it meets one, else {@link Arena#NIL}.
      */
-    private int resplice(int[] prevs, int[] nexts, int level, byte[] probe, int probeLength) {
+    private int resplice(int[] prevs, int[] nexts, int level, byte[] probe, int probeLength,
+                         long probePrefix) {
         int prev = prevs[level];
         int next;
         while ((next = next(prev, level)) != NIL) {
-            int cmp = compareKey(next, probe, probeLength);
+            int cmp = compareKey(arena.chunk(next), Arena.offset(next), probe, probeLength,
+                    probePrefix);
             if (cmp == 0) {
                 return next;
             }

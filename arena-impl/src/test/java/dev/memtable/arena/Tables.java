@@ -1,6 +1,7 @@
 package dev.memtable.arena;
 
 import dev.memtable.Bytes;
+import java.util.Arrays;
 import java.util.Random;
 
 /** Test helpers: tables with small chunks, keys with awkward bytes. */
@@ -26,15 +27,38 @@ final class Tables {
     }
 
     /**
-     * A short key over {@link #ALPHABET}, so that keys collide, are prefixes of each other and
-     * differ in the sign bit; sometimes empty, sometimes long and random.
+     * Long keys that share 8-byte prefixes or differ only late in them, with sign-bit bytes in
+     * the prefix: they exercise the skip list's 8-byte prefix comparison and its fallback.
+     */
+    private static final byte[][] LONG_BASES = {
+        {0x7f, (byte) 0x80, 0x00, (byte) 0xff, 0x01, 0x7f, (byte) 0x80, (byte) 0xff},
+        {0x7f, (byte) 0x80, 0x00, (byte) 0xff, 0x01, 0x7f, (byte) 0x80, 0x00},
+        {0x7f, (byte) 0x80, 0x00, (byte) 0xff, 0x01, 0x7f, (byte) 0x80},
+        {(byte) 0x80, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00},
+        {0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00},
+    };
+
+    /**
+     * A key over {@link #ALPHABET}, so that keys collide, are prefixes of each other and differ
+     * in the sign bit: mostly short (sometimes empty), sometimes one of {@link #LONG_BASES} with
+     * a short tail, now and then long and random.
      */
     static byte[] awkwardKey(Random random) {
-        if (random.nextInt(20) == 0) {
+        int dice = random.nextInt(20);
+        if (dice == 0) {
             return randomBytes(random, 8 + random.nextInt(40));
         }
-        byte[] key = new byte[random.nextInt(5)];
-        for (int i = 0; i < key.length; i++) {
+        byte[] key;
+        int from;
+        if (dice < 7) {
+            byte[] base = LONG_BASES[random.nextInt(LONG_BASES.length)];
+            key = Arrays.copyOf(base, base.length + random.nextInt(3));
+            from = base.length;
+        } else {
+            key = new byte[random.nextInt(5)];
+            from = 0;
+        }
+        for (int i = from; i < key.length; i++) {
             key[i] = ALPHABET[random.nextInt(ALPHABET.length)];
         }
         return key;
