@@ -13,14 +13,16 @@ import dev.memtable.spi.AbstractMemTableProvider;
  * <p>What to expect, beyond the {@link dev.memtable.MemTable} contract (details in the package
  * documentation of {@code dev.memtable.arena}):
  * <ul>
- *   <li>Memory: about 17 bytes per entry beyond its key and value, plus the bytes of every
- *       replaced value, which stay allocated until the table is closed.</li>
+ *   <li>Memory: each entry costs its key and value plus a node header of 12 bytes and 4 bytes
+ *       per skip-list level (1.33 on average), rounded up to 8: about 18 bytes with 16-byte
+ *       keys. Replaced values stay allocated until the table is closed. An empty table holds
+ *       about 96 KiB.</li>
  *   <li>Reads never copy: a key or value returned by {@code get} or an iterator is a view of the
  *       chunk it lives in and keeps that chunk (up to 4 MiB) reachable for as long as it is held,
  *       even after the table is closed. Copy what you keep for long.</li>
- *   <li>Capacity: up to 4,095 chunks, that is, about 16 GiB of entries (at least 4 GiB when most
+ *   <li>Capacity: up to 8,191 chunks, that is, about 32 GiB of entries (at least 8 GiB when all
  *       entries are over 1 MiB, which get a chunk each); past it a write throws
- *       {@link IllegalStateException} and changes nothing.</li>
+ *       {@link IllegalStateException}.</li>
  * </ul>
  *
  * <p>Thread-safe; stateless.
@@ -40,7 +42,7 @@ public final class ArenaMemTableProvider extends AbstractMemTableProvider {
     }
 
     /**
-     * Creates an empty table; its first chunk is 64 KiB, later ones double up to 4 MiB.
+     * Creates an empty table; its first chunks are 32 KiB, later ones double up to 4 MiB.
      *
      * @param id the table's id
      */

@@ -84,10 +84,11 @@ final class ArenaSkipList {
     }
 
     /**
-     * Maps {@code key} to {@code value}: inserts a node, or, if the key is present, publishes a
-     * new value record in it (the old one stays allocated). An empty value is a tombstone.
+     * Maps {@code key} to {@code value}: inserts a node, or, if the key is present, copies the
+     * value into the arena and stores its word into that node (the old value's bytes stay
+     * allocated). An empty value is a tombstone.
      *
-     * @throws IllegalStateException if the arena is full (nothing changed)
+     * @throws IllegalStateException if the arena is full (nothing visible changed)
      */
     void put(Bytes key, Bytes value) {
         Scratch scratch = SCRATCH.get();
@@ -107,7 +108,7 @@ final class ArenaSkipList {
         for (int level = listHeight - 1; level >= 0; level--) {
             int next;
             while (true) {
-                next = (int) INT.getVolatile(prevChunk, prevOffset + TOWER + level * 4);
+                next = link(prevChunk, prevOffset, level);
                 if (next == NIL || next == bigger) {
                     break;
                 }
@@ -184,7 +185,7 @@ final class ArenaSkipList {
         int bigger = NIL; // the last node found greater than the key: no need to compare again
         for (int level = (int) HEIGHT.getVolatile(this) - 1; level >= 0; level--) {
             while (true) {
-                int next = (int) INT.getVolatile(prevChunk, prevOffset + TOWER + level * 4);
+                int next = link(prevChunk, prevOffset, level);
                 if (next == NIL || next == bigger) {
                     break;
                 }
@@ -242,7 +243,7 @@ final class ArenaSkipList {
         int stop = NIL; // the last node found at or past the target: no need to compare again
         for (int level = (int) HEIGHT.getVolatile(this) - 1; level >= 0; level--) {
             while (true) {
-                int next = (int) INT.getVolatile(prevChunk, prevOffset + TOWER + level * 4);
+                int next = link(prevChunk, prevOffset, level);
                 if (next == NIL || next == stop) {
                     break;
                 }
@@ -325,8 +326,12 @@ final class ArenaSkipList {
 
     /** Returns the node after {@code node} at {@code level} (a volatile load). */
     int next(int node, int level) {
-        return (int) INT.getVolatile(arena.chunk(node),
-                Arena.offset(node) + TOWER + level * Integer.BYTES);
+        return link(arena.chunk(node), Arena.offset(node), level);
+    }
+
+    /** Returns the link at {@code level} of the node at {@code c[o]} (a volatile load). */
+    private static int link(byte[] c, int o, int level) {
+        return (int) INT.getVolatile(c, o + TOWER + level * Integer.BYTES);
     }
 
     // ------------------------------------------------------------------ writing
@@ -397,16 +402,12 @@ final class ArenaSkipList {
         return (long) length << VALUE_LENGTH_SHIFT | position;
     }
 
-    /** Raises the list height to at least {@code nodeHeight}; returns the height now. */
-    private int raiseHeight(int nodeHeight) {
+    /** Raises the list height to at least {@code nodeHeight}. */
+    private void raiseHeight(int nodeHeight) {
         int h = (int) HEIGHT.getVolatile(this);
-        while (h < nodeHeight) {
-            if (HEIGHT.compareAndSet(this, h, nodeHeight)) {
-                return nodeHeight;
-            }
+        while (h < nodeHeight && !HEIGHT.compareAndSet(this, h, nodeHeight)) {
             h = (int) HEIGHT.getVolatile(this);
         }
-        return h;
     }
 
     /** 1 + the number of trailing pairs of zero bits: level k is reached with chance 4^-(k-1). */
@@ -416,10 +417,12 @@ final class ArenaSkipList {
     }
 
     /**
-     * Per-thread buffers, so that a put or a get allocates nothing but arena memory: a copy of
-     * the probe key (a {@code Bytes} does not expose its array, and keys in the arena are compared
-     * with {@link Arrays#compareUnsigned(byte[], int, int, byte[], int, int)}) and the splice of
-     * an insert.
+     * Per-thread buffers, so that a put or a get allocates nothing on the heap but arena memory
+     * and the {@code Bytes} it returns: a copy of the probe key (a {@code Bytes} does not expose
+     * its array, and keys in the arena are compared with
+     * {@link Arrays#compareUnsigned(byte[], int, int, byte[], int, int)}) and the splice of an
+     * insert. Safe to reuse: no method that holds them calls out to user code or back into a
+     * list.
      */
     private static final class Scratch {
         final int[] prevs = new int[MAX_HEIGHT];

@@ -201,7 +201,8 @@ class ArenaConcurrencyTest {
 
     /** Thread 0 writes tombstones in some rounds. */
     private static Bytes sharedValue(int thread, int round) {
-        return round % 3 == 1 && thread == 0 ? Bytes.EMPTY : Tables.utf8("t" + thread + "r" + round);
+        return round % 3 == 1 && thread == 0 ? Bytes.EMPTY
+                : Tables.utf8("t" + thread + "r" + round);
     }
 
     private static Bytes sharedKey(int k) {

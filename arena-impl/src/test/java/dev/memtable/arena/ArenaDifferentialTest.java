@@ -98,7 +98,8 @@ class ArenaDifferentialTest {
             checkScan(table, model, Bound.unbounded(), Bound.unbounded(), "final full scan");
             // Values handed out earlier never change, whatever was written after them.
             for (Map.Entry<Bytes, byte[]> e : handedOut) {
-                assertArrayEquals(e.getValue(), e.getKey().toByteArray(), "a returned value changed");
+                assertArrayEquals(e.getValue(), e.getKey().toByteArray(),
+                        "a returned value changed");
             }
         }
     }
@@ -117,7 +118,8 @@ class ArenaDifferentialTest {
     private static void checkScan(MemTable table, NavigableMap<byte[], byte[]> model, Bound lower,
                                   Bound upper, String where) {
         String context = where + ", scan " + lower + " .. " + upper;
-        Iterator<Map.Entry<byte[], byte[]>> expected = view(model, lower, upper).entrySet().iterator();
+        Iterator<Map.Entry<byte[], byte[]>> expected =
+                view(model, lower, upper).entrySet().iterator();
         try (MemTableIterator it = table.scan(lower, upper)) {
             for (; it.isValid(); it.next()) {
                 assertTrue(expected.hasNext(), context + ": extra key " + it.key());

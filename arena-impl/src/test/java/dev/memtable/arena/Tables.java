@@ -8,7 +8,8 @@ import java.util.Random;
 final class Tables {
 
     /** Bytes that sit on the edges of signed and unsigned order. */
-    private static final byte[] ALPHABET = {0x00, 0x01, 0x7f, (byte) 0x80, (byte) 0xfe, (byte) 0xff};
+    private static final byte[] ALPHABET =
+        {0x00, 0x01, 0x7f, (byte) 0x80, (byte) 0xfe, (byte) 0xff};
 
     private Tables() {
     }
