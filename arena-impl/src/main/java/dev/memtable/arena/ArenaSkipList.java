@@ -1,0 +1,445 @@
+package dev.memtable.arena;
+
+import static dev.memtable.arena.Arena.INT;
+import static dev.memtable.arena.Arena.LONG;
+import static dev.memtable.arena.Arena.NIL;
+
+import dev.memtable.Bytes;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * An insert-only, lock-free skip list whose nodes, keys and values live in an {@link Arena}. The
+ * layout and the memory-ordering argument are in the package documentation; in short: a node is
+ * written with plain stores, then linked by a volatile compare-and-set at level 0 and afterwards
+ * at each upper level; every load of a link or of a value word is a volatile load; keys and
+ * value bytes are never written again once their address is published.
+ *
+ * <p>Thread-safe: any number of threads may call every method at once.
+ */
+final class ArenaSkipList {
+
+    /** The tallest tower. With branching 1/4, 20 levels index far more nodes than fit. */
+    static final int MAX_HEIGHT = 20;
+
+    // Node layout, byte offsets from the node's (8-byte aligned) address.
+    /** long: the value word (see {@link #newValue}), or {@link #TOMBSTONE}; volatile. */
+    private static final int VALUE = 0;
+    /** int: key length (low 16 bits) | tower height (high 16 bits); immutable. */
+    private static final int META = 8;
+    /** int[height]: the tower, next node at each level; volatile, updated by CAS. */
+    private static final int TOWER = 12;
+    /** Value word of a tombstone: no bytes are allocated for the empty value. */
+    static final long TOMBSTONE = 0;
+    /** Where the length sits in a value word: above the 13-bit chunk and 22-bit offset. */
+    private static final int VALUE_LENGTH_SHIFT = 35;
+
+    /** Probe buffers up to this size are kept per thread; longer keys get a fresh array. */
+    private static final int KEPT_PROBE_BYTES = 1024;
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+    private static final VarHandle HEIGHT;
+
+    static {
+        try {
+            HEIGHT = MethodHandles.lookup().findVarHandle(ArenaSkipList.class, "height", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Unaligned big-endian {@code long}s (plain mode only): 8-byte key prefixes. */
+    private static final VarHandle BIG_LONG = MethodHandles.byteArrayViewVarHandle(long[].class,
+            ByteOrder.BIG_ENDIAN);
+
+    private final Arena arena;
+    /** The head sentinel: a full-height node with no key, smaller than every key. */
+    private final int head;
+    private final byte[] headChunk;
+    private final int headOffset;
+    /** The tallest tower linked so far (or being linked); searches start there. */
+    @SuppressWarnings("unused") // accessed through HEIGHT
+    private volatile int height = 1;
+
+    ArenaSkipList(Arena arena) {
+        this.arena = arena;
+        this.head = arena.allocateNode(Arena.alignNode(TOWER + MAX_HEIGHT * Integer.BYTES));
+        this.headChunk = arena.chunk(head);
+        this.headOffset = Arena.offset(head);
+        INT.set(headChunk, headOffset + META, MAX_HEIGHT << 16);
+        // The value and tower are already zero (TOMBSTONE, NIL); the constructor's caller
+        // publishes this list safely (a final field of the table, or a volatile one).
+    }
+
+    /** Returns the arena (for tests and memory accounting). */
+    Arena arena() {
+        return arena;
+    }
+
+    /** Returns true if no key has been inserted. O(1). */
+    boolean isEmpty() {
+        return next(head, 0) == NIL;
+    }
+
+    /**
+     * Maps {@code key} to {@code value}: inserts a node, or, if the key is present, copies the
+     * value into the arena and stores its word into that node (the old value's bytes stay
+     * allocated). An empty value is a tombstone.
+     *
+     * @throws IllegalStateException if the arena is full (nothing visible changed)
+     */
+    void put(Bytes key, Bytes value) {
+        Scratch scratch = SCRATCH.get();
+        byte[] probe = scratch.probe(key);
+        int probeLength = key.length();
+        long probePrefix = prefix(probe, probeLength);
+        int[] prevs = scratch.prevs;
+        int[] nexts = scratch.nexts;
+        byte[][] chunks = arena.chunks;
+
+        // Find the splice at every level: prevs[l] < key < nexts[l] (or NIL).
+        int listHeight = (int) HEIGHT.getVolatile(this);
+        int prev = head;
+        byte[] prevChunk = headChunk;
+        int prevOffset = headOffset;
+        int bigger = NIL;
+        for (int level = listHeight - 1; level >= 0; level--) {
+            int next;
+            while (true) {
+                next = link(prevChunk, prevOffset, level);
+                if (next == NIL || next == bigger) {
+                    break;
+                }
+                byte[] c = chunks[next >>> Arena.NODE_OFFSET_BITS];
+                int o = Arena.offset(next);
+                int cmp = compareKey(c, o, probe, probeLength, probePrefix);
+                if (cmp < 0) {
+                    prev = next;
+                    prevChunk = c;
+                    prevOffset = o;
+                } else if (cmp == 0) {
+                    LONG.setVolatile(c, o + VALUE, newValue(value));
+                    return;
+                } else {
+                    bigger = next;
+                    break;
+                }
+            }
+            prevs[level] = prev;
+            nexts[level] = next;
+        }
+
+        int nodeHeight = randomHeight();
+        if (nodeHeight > listHeight) {
+            // Levels nobody searched: the head is before every key. If another insert links
+            // something there first, the CAS below fails and the splice is found again.
+            for (int level = listHeight; level < nodeHeight; level++) {
+                prevs[level] = head;
+                nexts[level] = NIL;
+            }
+            raiseHeight(nodeHeight);
+        }
+        int node = newNode(nodeHeight, key, value);
+        byte[] nodeChunk = chunks[node >>> Arena.NODE_OFFSET_BITS];
+        int nodeOffset = Arena.offset(node);
+        while (true) {
+            INT.set(nodeChunk, nodeOffset + TOWER, nexts[0]);
+            if (casNext(prevs[0], 0, nexts[0], node)) {
+                break;
+            }
+            int equal = resplice(prevs, nexts, 0, probe, probeLength, probePrefix);
+            if (equal != NIL) {
+                // Lost a race with an insert of the same key: that node is now in the list.
+                // Publish this put's value there; this node (never linked) stays unused.
+                setValue(equal, (long) LONG.get(nodeChunk, nodeOffset + VALUE));
+                return;
+            }
+        }
+        for (int level = 1; level < nodeHeight; level++) {
+            while (true) {
+                INT.set(nodeChunk, nodeOffset + TOWER + level * Integer.BYTES, nexts[level]);
+                if (casNext(prevs[level], level, nexts[level], node)) {
+                    break;
+                }
+                // No other node with this key can be at any level: it would have been found at
+                // level 0, where this node is linked now.
+                resplice(prevs, nexts, level, probe, probeLength, probePrefix);
+            }
+        }
+    }
+
+    /**
+     * Returns the value of {@code key} ({@link Bytes#EMPTY} for a tombstone), or null if the key
+     * was never put. The value shares the chunk; it is never copied.
+     */
+    Bytes get(Bytes key) {
+        Scratch scratch = SCRATCH.get();
+        byte[] probe = scratch.probe(key);
+        int probeLength = key.length();
+        long probePrefix = prefix(probe, probeLength);
+        byte[][] chunks = arena.chunks;
+        byte[] prevChunk = headChunk;
+        int prevOffset = headOffset;
+        int bigger = NIL; // the last node found greater than the key: no need to compare again
+        for (int level = (int) HEIGHT.getVolatile(this) - 1; level >= 0; level--) {
+            while (true) {
+                int next = link(prevChunk, prevOffset, level);
+                if (next == NIL || next == bigger) {
+                    break;
+                }
+                byte[] c = chunks[next >>> Arena.NODE_OFFSET_BITS];
+                int o = Arena.offset(next);
+                int cmp = compareKey(c, o, probe, probeLength, probePrefix);
+                if (cmp < 0) {
+                    prevChunk = c;
+                    prevOffset = o;
+                } else if (cmp == 0) {
+                    return valueBytes((long) LONG.getVolatile(c, o + VALUE));
+                } else {
+                    bigger = next;
+                    break;
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Compares the key of the node at {@code c[o]} with {@code probe[0, probeLength)}, unsigned:
+     * negative if the node's key sorts first. When both keys have 8 bytes or more, their first 8
+     * bytes are compared as one unsigned big-endian {@code long} ({@code probePrefix} holds the
+     * probe's), which decides almost every comparison of keys that do not share a long prefix.
+     */
+    private static int compareKey(byte[] c, int o, byte[] probe, int probeLength,
+                                  long probePrefix) {
+        int meta = (int) INT.get(c, o + META);
+        int keyLength = meta & 0xFFFF;
+        int from = o + TOWER + (meta >>> 16) * Integer.BYTES;
+        if (keyLength >= Long.BYTES && probeLength >= Long.BYTES) {
+            long prefix = (long) BIG_LONG.get(c, from);
+            if (prefix != probePrefix) {
+                return Long.compareUnsigned(prefix, probePrefix);
+            }
+            return Arrays.compareUnsigned(c, from + Long.BYTES, from + keyLength,
+                    probe, Long.BYTES, probeLength);
+        }
+        return Arrays.compareUnsigned(c, from, from + keyLength, probe, 0, probeLength);
+    }
+
+    /**
+     * Returns the first node whose key is at least {@code key} ({@code inclusive}) or greater
+     * than it, or {@link Arena#NIL} if there is none.
+     */
+    int seek(Bytes key, boolean inclusive) {
+        Scratch scratch = SCRATCH.get();
+        byte[] probe = scratch.probe(key);
+        int probeLength = key.length();
+        long probePrefix = prefix(probe, probeLength);
+        byte[][] chunks = arena.chunks;
+        byte[] prevChunk = headChunk;
+        int prevOffset = headOffset;
+        int stop = NIL; // the last node found at or past the target: no need to compare again
+        for (int level = (int) HEIGHT.getVolatile(this) - 1; level >= 0; level--) {
+            while (true) {
+                int next = link(prevChunk, prevOffset, level);
+                if (next == NIL || next == stop) {
+                    break;
+                }
+                byte[] c = chunks[next >>> Arena.NODE_OFFSET_BITS];
+                int o = Arena.offset(next);
+                int cmp = compareKey(c, o, probe, probeLength, probePrefix);
+                if (cmp < 0 || cmp == 0 && !inclusive) {
+                    prevChunk = c;
+                    prevOffset = o;
+                } else {
+                    stop = next;
+                    break;
+                }
+            }
+        }
+        return stop;
+    }
+
+    /** Returns the first node, or {@link Arena#NIL} if the list is empty. */
+    int first() {
+        return next(head, 0);
+    }
+
+    /** Returns the first node linked at {@code level}, or {@link Arena#NIL} (for tests). */
+    int first(int level) {
+        return next(head, level);
+    }
+
+    /** Returns the node after {@code node} at level 0 (a volatile load), or {@link Arena#NIL}. */
+    int next(int node) {
+        return next(node, 0);
+    }
+
+    /**
+     * Compares the key of {@code node} with {@code other[0, otherLength)}, unsigned
+     * lexicographically: negative if the node's key sorts first. {@code otherPrefix} is
+     * {@link #prefix prefix(other, otherLength)}.
+     */
+    int compareKey(int node, byte[] other, int otherLength, long otherPrefix) {
+        return compareKey(arena.chunk(node), Arena.offset(node), other, otherLength, otherPrefix);
+    }
+
+    /** The first 8 bytes of {@code key} as an unsigned big-endian long, if it has 8 or more. */
+    static long prefix(byte[] key, int length) {
+        return length >= Long.BYTES ? (long) BIG_LONG.get(key, 0) : 0;
+    }
+
+    /** Returns the key of {@code node}, sharing the chunk. */
+    Bytes key(int node) {
+        byte[] c = arena.chunk(node);
+        int o = Arena.offset(node);
+        int meta = (int) INT.get(c, o + META);
+        int from = o + TOWER + (meta >>> 16) * Integer.BYTES;
+        return Bytes.wrap(c, from, from + (meta & 0xFFFF));
+    }
+
+    /** Returns the node's current value word (a volatile load). */
+    long value(int node) {
+        return (long) LONG.getVolatile(arena.chunk(node), Arena.offset(node) + VALUE);
+    }
+
+    /**
+     * Returns the bytes of a value word, sharing the chunk (the value's memory is not touched);
+     * empty for a tombstone.
+     */
+    Bytes valueBytes(long valueWord) {
+        if (valueWord == TOMBSTONE) {
+            return Bytes.EMPTY;
+        }
+        int length = (int) (valueWord >>> VALUE_LENGTH_SHIFT);
+        long position = valueWord & ((1L << VALUE_LENGTH_SHIFT) - 1);
+        int from = Arena.valueOffset(position);
+        return Bytes.wrap(arena.valueChunk(position), from, from + length);
+    }
+
+    /** Returns the height of {@code node}'s tower (for tests). */
+    int towerHeight(int node) {
+        return (int) INT.get(arena.chunk(node), Arena.offset(node) + META) >>> 16;
+    }
+
+    /** Returns the node after {@code node} at {@code level} (a volatile load). */
+    int next(int node, int level) {
+        return link(arena.chunk(node), Arena.offset(node), level);
+    }
+
+    /** Returns the link at {@code level} of the node at {@code c[o]} (a volatile load). */
+    private static int link(byte[] c, int o, int level) {
+        return (int) INT.getVolatile(c, o + TOWER + level * Integer.BYTES);
+    }
+
+    // ------------------------------------------------------------------ writing
+
+    private boolean casNext(int node, int level, int expected, int replacement) {
+        return INT.compareAndSet(arena.chunk(node),
+                Arena.offset(node) + TOWER + level * Integer.BYTES, expected, replacement);
+    }
+
+    private void setValue(int node, long valueWord) {
+        LONG.setVolatile(arena.chunk(node), Arena.offset(node) + VALUE, valueWord);
+    }
+
+    /**
+     * After a failed CAS at {@code level}: walks right from {@code prevs[level]} (still smaller
+     * than the key, since keys never move) to the new splice and stores it. Returns a node whose
+     * key equals the probe if it meets one, else {@link Arena#NIL}.
+     */
+    private int resplice(int[] prevs, int[] nexts, int level, byte[] probe, int probeLength,
+                         long probePrefix) {
+        int prev = prevs[level];
+        int next;
+        while ((next = next(prev, level)) != NIL) {
+            int cmp = compareKey(arena.chunk(next), Arena.offset(next), probe, probeLength,
+                    probePrefix);
+            if (cmp == 0) {
+                return next;
+            }
+            if (cmp > 0) {
+                break;
+            }
+            prev = next;
+        }
+        prevs[level] = prev;
+        nexts[level] = next;
+        return NIL;
+    }
+
+    /**
+     * Allocates and fills an unlinked node: value word, meta, zero tower and key; the value's
+     * bytes go to the value region (none for a tombstone).
+     */
+    private int newNode(int nodeHeight, Bytes key, Bytes value) {
+        int keyLength = key.length();
+        int keyFrom = TOWER + nodeHeight * Integer.BYTES;
+        long valueWord = newValue(value);
+        int node = arena.allocateNode(Arena.alignNode(keyFrom + keyLength));
+        byte[] c = arena.chunk(node);
+        int o = Arena.offset(node);
+        LONG.set(c, o + VALUE, valueWord);
+        INT.set(c, o + META, nodeHeight << 16 | keyLength);
+        key.copyTo(c, o + keyFrom);
+        return node;
+    }
+
+    /**
+     * Copies a value into the value region and returns its word,
+     * {@code length << 35 | chunkIndex << 22 | byteOffset}; {@link #TOMBSTONE} for the empty
+     * value.
+     */
+    private long newValue(Bytes value) {
+        int length = value.length();
+        if (length == 0) {
+            return TOMBSTONE;
+        }
+        long position = arena.allocateValue(length);
+        value.copyTo(arena.valueChunk(position), Arena.valueOffset(position));
+        return (long) length << VALUE_LENGTH_SHIFT | position;
+    }
+
+    /** Raises the list height to at least {@code nodeHeight}. */
+    private void raiseHeight(int nodeHeight) {
+        int h = (int) HEIGHT.getVolatile(this);
+        while (h < nodeHeight && !HEIGHT.compareAndSet(this, h, nodeHeight)) {
+            h = (int) HEIGHT.getVolatile(this);
+        }
+    }
+
+    /** 1 + the number of trailing pairs of zero bits: level k is reached with chance 4^-(k-1). */
+    private static int randomHeight() {
+        long r = ThreadLocalRandom.current().nextLong();
+        return Math.min(MAX_HEIGHT, 1 + (Long.numberOfTrailingZeros(r) >>> 1));
+    }
+
+    /**
+     * Per-thread buffers, so that a put or a get allocates nothing on the heap but arena memory
+     * and the {@code Bytes} it returns: a copy of the probe key (a {@code Bytes} does not expose
+     * its array, and keys in the arena are compared with
+     * {@link Arrays#compareUnsigned(byte[], int, int, byte[], int, int)}) and the splice of an
+     * insert. Safe to reuse: no method that holds them calls out to user code or back into a
+     * list.
+     */
+    private static final class Scratch {
+        final int[] prevs = new int[MAX_HEIGHT];
+        final int[] nexts = new int[MAX_HEIGHT];
+        private byte[] probe = new byte[64];
+
+        byte[] probe(Bytes key) {
+            int length = key.length();
+            byte[] p = probe;
+            if (p.length < length) {
+                p = new byte[length];
+                if (length <= KEPT_PROBE_BYTES) {
+                    probe = p;
+                }
+            }
+            key.copyTo(p, 0);
+            return p;
+        }
+    }
+}
