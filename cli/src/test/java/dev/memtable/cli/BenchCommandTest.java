@@ -71,7 +71,8 @@ class BenchCommandTest {
     void bench_unknownBackend_listsTheKnownOnes() {
         CliRun run = CliRun.of(tiny("--backends", "nope"));
         assertEquals(Main.USAGE, run.exitCode(), run.toString());
-        assertTrue(run.err().contains("Unknown memtable backend 'nope'. Available: [skiplist ("),
+        assertTrue(run.err().contains("Unknown memtable backend 'nope'. Available: [")
+                && run.err().contains("skiplist (dev.memtable.skiplist.SkipListMemTableProvider)"),
                 run.toString());
         assertTrue(run.err().contains("Usage: memtable bench"), run.toString());
     }

@@ -17,7 +17,8 @@ class ShellCommandTest {
     void shell_unknownBackend_listsTheKnownOnes() {
         CliRun run = CliRun.of("shell", "--dir", tmp.toString(), "--backend", "nope");
         assertEquals(Main.USAGE, run.exitCode(), run.toString());
-        assertTrue(run.err().contains("Unknown memtable backend 'nope'. Available: [skiplist ("),
+        assertTrue(run.err().contains("Unknown memtable backend 'nope'. Available: [")
+                && run.err().contains("skiplist (dev.memtable.skiplist.SkipListMemTableProvider)"),
                 run.toString());
         assertTrue(run.err().contains("Usage: memtable shell"), run.toString());
     }

@@ -54,22 +54,24 @@ class ConsumerAppTest {
     }
 
     @Test
-    void modulePath_findsBothBackendsAsNamedModules() throws Exception {
+    void modulePath_findsEveryBackendAsNamedModules() throws Exception {
         Path walDir = Files.createDirectories(work.resolve("wal-mp"));
         Run run = Artifacts.java(modulePathRun(walDir));
         assertEquals(0, run.exitCode(), run.output());
         assertTrue(run.lines().contains("default=skiplist"), run.output());
         assertBackend(run, "skiplist", "dev.memtable.skiplist");
         assertBackend(run, "treemap", "dev.memtable.treemap");
+        assertBackend(run, "arena", "dev.memtable.arena");
     }
 
     @Test
-    void classPath_findsBothBackendsThroughMetaInfServices() throws Exception {
+    void classPath_findsEveryBackendThroughMetaInfServices() throws Exception {
         Path walDir = Files.createDirectories(work.resolve("wal-cp"));
         Run run = Artifacts.java(classPathRun(List.of(), "--wal", walDir.toString()));
         assertEquals(0, run.exitCode(), run.output());
         assertBackend(run, "skiplist", "unnamed");
         assertBackend(run, "treemap", "unnamed");
+        assertBackend(run, "arena", "unnamed");
     }
 
     @Test

@@ -117,6 +117,17 @@ class ModuleDescriptorTest {
     }
 
     @Test
+    void arena_providesBackend_exportsNothing() throws IOException {
+        ModuleReference ref = module("arena", "dev.memtable.arena");
+        ModuleDescriptor d = ref.descriptor();
+        assertEquals(Set.of(), exports(d));
+        assertEquals(Set.of("dev.memtable.api"), requires(d));
+        assertEquals(Map.of(BACKEND_SPI, Set.of("dev.memtable.arena.ArenaMemTableProvider")),
+                provides(d));
+        assertServicesMatchProvides(ref);
+    }
+
+    @Test
     void wal_providesWal_exportsNothing() throws IOException {
         ModuleReference ref = module("wal", "dev.memtable.wal");
         ModuleDescriptor d = ref.descriptor();
@@ -142,6 +153,7 @@ class ModuleDescriptorTest {
         Map<String, String> owner = new TreeMap<>();
         for (String[] m : new String[][] {{"api", "dev.memtable.api"},
                 {"skiplist", "dev.memtable.skiplist"}, {"treemap", "dev.memtable.treemap"},
+                {"arena", "dev.memtable.arena"},
                 {"wal", "dev.memtable.wal"}, {"tck", "dev.memtable.tck"}}) {
             for (String pkg : module(m[0], m[1]).descriptor().packages()) {
                 String previous = owner.putIfAbsent(pkg, m[1]);
