@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the memtable benchmarks from the repository root or anywhere else.
 #
-#   benchmarks/run.sh quick    # < 2 min: random puts (1 and 2 threads), hit gets, 100-entry scans
+#   benchmarks/run.sh quick    # < 2 min: random puts (1 and 2 threads), hit gets, 100-entry scans (500k entries)
 #   benchmarks/run.sh full     # every table workload, both value sizes, 1 and 2 threads, then WAL
 #   benchmarks/run.sh wal      # the write-ahead-log benchmarks only (needs memtable-wal's log)
 #   benchmarks/run.sh memory   # retained bytes per entry and GC work of a 1,000,000-entry load
