@@ -16,6 +16,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Pins each published module's descriptor: what it exports, uses and provides; that no
@@ -94,36 +96,18 @@ class ModuleDescriptorTest {
         assertServicesMatchProvides(ref);
     }
 
-    @Test
-    void skiplist_providesBackend_exportsNothing() throws IOException {
-        ModuleReference ref = module("skiplist", "dev.memtable.skiplist");
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "skiplist, dev.memtable.skiplist, dev.memtable.skiplist.SkipListMemTableProvider",
+        "treemap, dev.memtable.treemap, dev.memtable.treemap.TreeMapMemTableProvider",
+        "arena, dev.memtable.arena, dev.memtable.arena.ArenaMemTableProvider"})
+    void backend_providesItsProvider_exportsNothing(String artifact, String moduleName,
+                                                    String providerClass) throws IOException {
+        ModuleReference ref = module(artifact, moduleName);
         ModuleDescriptor d = ref.descriptor();
         assertEquals(Set.of(), exports(d));
         assertEquals(Set.of("dev.memtable.api"), requires(d));
-        assertEquals(Map.of(BACKEND_SPI, Set.of("dev.memtable.skiplist.SkipListMemTableProvider")),
-                provides(d));
-        assertServicesMatchProvides(ref);
-    }
-
-    @Test
-    void treemap_providesBackend_exportsNothing() throws IOException {
-        ModuleReference ref = module("treemap", "dev.memtable.treemap");
-        ModuleDescriptor d = ref.descriptor();
-        assertEquals(Set.of(), exports(d));
-        assertEquals(Set.of("dev.memtable.api"), requires(d));
-        assertEquals(Map.of(BACKEND_SPI, Set.of("dev.memtable.treemap.TreeMapMemTableProvider")),
-                provides(d));
-        assertServicesMatchProvides(ref);
-    }
-
-    @Test
-    void arena_providesBackend_exportsNothing() throws IOException {
-        ModuleReference ref = module("arena", "dev.memtable.arena");
-        ModuleDescriptor d = ref.descriptor();
-        assertEquals(Set.of(), exports(d));
-        assertEquals(Set.of("dev.memtable.api"), requires(d));
-        assertEquals(Map.of(BACKEND_SPI, Set.of("dev.memtable.arena.ArenaMemTableProvider")),
-                provides(d));
+        assertEquals(Map.of(BACKEND_SPI, Set.of(providerClass)), provides(d));
         assertServicesMatchProvides(ref);
     }
 
