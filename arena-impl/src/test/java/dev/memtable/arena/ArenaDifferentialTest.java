@@ -59,7 +59,7 @@ class ArenaDifferentialTest {
                 byte[] key = Tables.awkwardKey(random);
                 if (dice < 45) {
                     byte[] value = Tables.randomBytes(random, random.nextInt(8) == 0 ? 0
-                            : 1 + random.nextInt(random.nextInt(10) == 0 ? 3000 : 40));
+                            : 1 + random.nextInt(random.nextInt(10) == 0 ? 6000 : 40));
                     table.put(Bytes.copyOf(key), Bytes.copyOf(value));
                     model.put(key, value);
                     size += key.length + value.length;

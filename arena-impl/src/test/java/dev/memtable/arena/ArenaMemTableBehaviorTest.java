@@ -294,6 +294,34 @@ class ArenaMemTableBehaviorTest {
         }
     }
 
+    @Test
+    void put_nodesInChunksAbove4095_areFoundAndScannedInOrder() throws IOException {
+        // 256-byte chunks: every node of a 60-byte key is over a quarter and gets its own
+        // chunk, so node addresses pass 2^31 (chunk 4096) and become negative ints.
+        ArenaMemTable table = new ArenaMemTable(5, new Arena("memtable 5", 256, 256,
+                Arena.MAX_CHUNKS));
+        Random random = new Random(8);
+        List<Bytes> keys = new ArrayList<>();
+        for (int i = 0; i < 4_300; i++) {
+            Bytes key = Bytes.wrap(Tables.randomBytes(random, 60));
+            keys.add(key);
+            table.put(key, key.slice(0, 4));
+        }
+        assertTrue(table.list().arena().chunkCount() > 4_096);
+        for (Bytes key : keys) {
+            assertEquals(Optional.of(key.slice(0, 4)), table.get(key));
+        }
+        keys.sort(null);
+        List<Bytes> scanned = new ArrayList<>();
+        try (MemTableIterator it = table.scan(Bound.unbounded(), Bound.unbounded())) {
+            for (; it.isValid(); it.next()) {
+                scanned.add(it.key());
+            }
+        }
+        assertEquals(keys, scanned);
+        table.close();
+    }
+
     // ------------------------------------------------------------------ closing
 
     @Test

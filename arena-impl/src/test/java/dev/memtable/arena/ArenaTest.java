@@ -89,6 +89,23 @@ class ArenaTest {
     }
 
     @Test
+    void allocateNode_chunkIndicesAbove4095_setTheAddressSignBitAndStillResolve() {
+        Arena arena = new Arena("t", 256, 256, Arena.MAX_CHUNKS);
+        int count = 4_200; // over a quarter of 256 bytes: a dedicated chunk each
+        int[] nodes = new int[count];
+        for (int i = 0; i < count; i++) {
+            nodes[i] = arena.allocateNode(200);
+            Arena.LONG.setVolatile(arena.chunk(nodes[i]), Arena.offset(nodes[i]), (long) i);
+        }
+        assertTrue(nodes[count - 1] < 0, "the last addresses use the top bit");
+        for (int i = 0; i < count; i++) {
+            assertEquals(Arena.FIRST_OFFSET, Arena.offset(nodes[i]));
+            assertEquals((long) i, (long) Arena.LONG.getVolatile(arena.chunk(nodes[i]),
+                    Arena.offset(nodes[i])));
+        }
+    }
+
+    @Test
     void constructor_badGeometry_throwsIllegalArgument() {
         assertThrows(IllegalArgumentException.class,
                 () -> new Arena("t", 256, Arena.MAX_CHUNK_BYTES + 1, 10));

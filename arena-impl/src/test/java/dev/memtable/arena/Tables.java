@@ -20,11 +20,12 @@ final class Tables {
     }
 
     /**
-     * A table whose chunks are tiny (256 bytes, doubling to 4 KiB; entries over 1 KiB get a
-     * chunk each), so that a few thousand entries cross many chunk boundaries.
+     * A table whose chunks are tiny (256 bytes, doubling to 16 KiB; entries over 4 KiB get a
+     * chunk each), so that a few thousand entries cross many chunk boundaries. It holds at most
+     * 8,191 chunks, about 128 MiB.
      */
     static ArenaMemTable tinyChunkTable() {
-        return new ArenaMemTable(2, new Arena("memtable 2", 256, 4096, Arena.MAX_CHUNKS));
+        return new ArenaMemTable(2, new Arena("memtable 2", 256, 16 << 10, Arena.MAX_CHUNKS));
     }
 
     /**
