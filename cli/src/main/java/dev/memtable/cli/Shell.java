@@ -159,7 +159,7 @@ final class Shell {
 
     /** Parses an argument: {@code 0x…} is hex, anything else is its UTF-8 text. */
     static Bytes parse(String word) {
-        if (word.startsWith("0x") && word.length() > 2 && !word.startsWith("\u0000")) {
+        if (word.startsWith("0x") && word.length() > 2) {
             try {
                 return Bytes.fromHex(word.substring(2));
             } catch (IllegalArgumentException e) {
