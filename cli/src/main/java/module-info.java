@@ -1,6 +1,7 @@
 /** The {@code memtable} command line: bench, shell and WAL tools. Not a library. */
 module dev.memtable.cli {
     requires dev.memtable.api;
+    requires dev.memtable.set;
     requires info.picocli;
     requires java.management;
     requires org.jline.reader;

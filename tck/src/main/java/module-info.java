@@ -4,6 +4,7 @@
  */
 module dev.memtable.tck {
     requires transitive dev.memtable.api;
+    requires transitive dev.memtable.set;
     requires transitive org.junit.jupiter.api;
 
     exports dev.memtable.tck;

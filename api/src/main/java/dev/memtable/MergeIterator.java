@@ -8,9 +8,8 @@ import java.util.PriorityQueue;
 
 /**
  * A k-way merge of sorted iterators into one: keys ascending, each key once, and for a key that
- * several sources hold, the version of the <em>newest</em> source. It is what
- * {@link MemTableSet#scan} returns, and an engine can reuse it to merge memtables with its
- * on-disk tables.
+ * several sources hold, the version of the <em>newest</em> source. It is what a memtable set's
+ * {@code scan} returns, and an engine can reuse it to merge memtables with its on-disk tables.
  *
  * <h2>Sources</h2>
  * The sources are given as a list ordered <b>newest first</b>: when two sources are on the same
@@ -107,11 +106,19 @@ public final class MergeIterator implements MemTableIterator {
     }
 
     /**
-     * As the public factories, and runs {@code onClose} once when the merge is closed, after its
-     * sources (or when construction fails).
+     * Merges {@code newestFirst} as {@link #liveOnly} ({@code dropTombstones}) or
+     * {@link #withTombstones} does, and runs {@code onClose} once when the merge is closed, after
+     * its sources, or when this call fails: the place to release what the sources hold (a memtable
+     * set unpins its tables there).
+     *
+     * @param newestFirst the sources, newest first (index 0 wins ties); the merge takes ownership
+     * @param dropTombstones true to yield live entries only
+     * @param onClose run once on close; null for nothing
+     * @throws NullPointerException if the list or an element is null (the other sources are then
+     *     closed and {@code onClose} is run)
      */
-    static MergeIterator create(List<? extends MemTableIterator> newestFirst,
-                                boolean dropTombstones, Runnable onClose) {
+    public static MergeIterator create(List<? extends MemTableIterator> newestFirst,
+                                       boolean dropTombstones, Runnable onClose) {
         Objects.requireNonNull(newestFirst, "newestFirst");
         for (int i = 0; i < newestFirst.size(); i++) {
             if (newestFirst.get(i) == null) {

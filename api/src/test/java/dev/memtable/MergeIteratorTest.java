@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.memtable.spi.TestBackend;
+import dev.memtable.spi.MapTable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -180,8 +180,7 @@ class MergeIteratorTest {
 
     @Test
     void scan_boundedSourcesMergeWithinTheirBounds() throws Exception {
-        TestBackend backend = TestBackend.concurrent();
-        try (MemTable newer = backend.create(2); MemTable older = backend.create(1)) {
+        try (MemTable newer = new MapTable(2); MemTable older = new MapTable(1)) {
             for (String k : List.of("a", "c", "e", "g")) {
                 newer.put(Bytes.ofUtf8(k), Bytes.ofUtf8("new"));
             }
@@ -262,8 +261,7 @@ class MergeIteratorTest {
 
     @Test
     void isValid_falseOnceTheCurrentSourcesTableIsClosed() throws Exception {
-        TestBackend backend = TestBackend.concurrent();
-        MemTable table = backend.create(1);
+        MemTable table = new MapTable(1);
         table.put(Bytes.ofUtf8("a"), Bytes.ofUtf8("1"));
         table.put(Bytes.ofUtf8("b"), Bytes.ofUtf8("2"));
         try (MergeIterator it = MergeIterator.liveOnly(List.of(

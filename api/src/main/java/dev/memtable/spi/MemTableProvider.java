@@ -90,4 +90,21 @@ public interface MemTableProvider {
      * @throws NullPointerException if an argument is null
      */
     MemTable recoverFromWal(long id, Path walFile, WalOptions options) throws IOException;
+
+    /**
+     * Returns this backend with its tables logging through {@code logs} instead of the log
+     * implementation found by discovery: the same name, capabilities and kind of table. This
+     * provider is unchanged. It is how an engine picks its log implementation and how tests and the
+     * conformance kit put a failing or lossy log under a backend; a backend that declares
+     * {@link Capability#WAL} must support it ({@link AbstractMemTableProvider} does).
+     *
+     * @throws NullPointerException if {@code logs} is null
+     * @throws UnsupportedOperationException if the backend lacks {@link Capability#WAL}, or (the
+     *     default) does not accept a log implementation
+     */
+    default MemTableProvider withWalProvider(WalProvider logs) {
+        java.util.Objects.requireNonNull(logs, "logs");
+        throw new UnsupportedOperationException("memtable backend " + name()
+                + " does not accept a write-ahead log implementation");
+    }
 }

@@ -35,35 +35,6 @@ class AbstractMemTableTest {
     private static final Bytes K = Bytes.ofUtf8("k");
     private static final Bytes V = Bytes.ofUtf8("v");
 
-    /** A minimal backend: a concurrent skip list. */
-    static final class MapTable extends AbstractMemTable {
-        final ConcurrentSkipListMap<Bytes, Bytes> map = new ConcurrentSkipListMap<>();
-
-        MapTable(long id) {
-            super(id);
-        }
-
-        @Override
-        protected void doPut(Bytes key, Bytes value) {
-            map.put(key, value);
-        }
-
-        @Override
-        protected Bytes doGet(Bytes key) {
-            return map.get(key);
-        }
-
-        @Override
-        protected MemTableIterator doScan(Bound lower, Bound upper) {
-            return Ranges.scan(map, lower, upper);
-        }
-
-        @Override
-        protected boolean doIsEmpty() {
-            return map.isEmpty();
-        }
-    }
-
     /** A log that records its records in order and can be told to fail. */
     static final class ScriptedWal implements Wal {
         final List<WriteBatch> records = new ArrayList<>();

@@ -4,7 +4,7 @@ import dev.memtable.Bound;
 import dev.memtable.Bytes;
 import dev.memtable.MemTable;
 import dev.memtable.MemTableIterator;
-import dev.memtable.MemTableSet;
+import dev.memtable.set.MemTableSet;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;

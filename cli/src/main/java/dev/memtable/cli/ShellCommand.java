@@ -1,6 +1,6 @@
 package dev.memtable.cli;
 
-import dev.memtable.MemTableSet;
+import dev.memtable.set.MemTableSet;
 import dev.memtable.MemTables;
 import dev.memtable.SyncPolicy;
 import dev.memtable.WalOptions;

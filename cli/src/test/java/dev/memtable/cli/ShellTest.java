@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.memtable.Bytes;
-import dev.memtable.MemTableSet;
+import dev.memtable.set.MemTableSet;
 import dev.memtable.MemTables;
 import java.io.PrintWriter;
 import java.io.StringWriter;

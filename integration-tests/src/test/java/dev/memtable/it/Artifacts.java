@@ -19,7 +19,7 @@ import javax.tools.ToolProvider;
 /** The library's built artifacts, and compiling and running small programs against them. */
 final class Artifacts {
     /** The library modules in the order a user lists them. */
-    static final List<String> LIBRARY = List.of("api", "skiplist", "treemap", "arena", "wal");
+    static final List<String> LIBRARY = List.of("api", "skiplist", "treemap", "arena", "wal", "set");
 
     private Artifacts() {
     }

@@ -4,17 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.lang.module.ModuleDescriptor;
 import java.lang.module.ModuleFinder;
 import java.lang.module.ModuleReader;
 import java.lang.module.ModuleReference;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -37,7 +42,7 @@ class ModuleDescriptorTest {
     }
 
     private static Set<String> exports(ModuleDescriptor d) {
-        return d.exports().stream().map(e -> e.source() + (e.isQualified() ? " to " + e.targets() : ""))
+        return d.exports().stream().map(e -> e.source() + (e.isQualified() ? " to " + new TreeSet<>(e.targets()) : ""))
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 
@@ -88,11 +93,54 @@ class ModuleDescriptorTest {
     void api_exportsContractAndSpi_andUsesBothServices() throws IOException {
         ModuleReference ref = module("api", "dev.memtable.api");
         ModuleDescriptor d = ref.descriptor();
-        assertEquals(Set.of("dev.memtable", "dev.memtable.spi"), exports(d));
+        assertEquals(Set.of("dev.memtable", "dev.memtable.spi",
+                "dev.memtable.internal to [dev.memtable.set, dev.memtable.wal]"), exports(d));
         assertEquals(Set.of(BACKEND_SPI, WAL_SPI), d.uses());
         assertEquals(Set.of(), requires(d));
         assertEquals(Map.of(), provides(d));
-        assertEquals(Set.of("dev.memtable", "dev.memtable.spi"), d.packages());
+        assertEquals(Set.of("dev.memtable", "dev.memtable.spi", "dev.memtable.internal"),
+                d.packages());
+        assertServicesMatchProvides(ref);
+    }
+
+    /** The api is the contract only: none of its classes opens, reads, writes or lists a file. */
+    @Test
+    void api_touchesNoFile() throws IOException {
+        List<String> fileApis = List.of("java/nio/file/Files", "java/nio/channels/FileChannel",
+                "java/nio/channels/AsynchronousFileChannel", "java/io/File", "java/io/RandomAccessFile",
+                "java/nio/file/spi/FileSystemProvider");
+        List<String> offenders = new ArrayList<>();
+        try (ModuleReader reader = module("api", "dev.memtable.api").open();
+             Stream<String> names = reader.list()) {
+            for (String name : (Iterable<String>) names.filter(n -> n.endsWith(".class"))::iterator) {
+                byte[] bytes;
+                try (InputStream in = reader.open(name).orElseThrow()) {
+                    bytes = in.readAllBytes();
+                }
+                String constants = new String(bytes, StandardCharsets.ISO_8859_1);
+                for (String api : fileApis) {
+                    // the name must end there: java/io/File is not java/io/FileDescriptor
+                    if (Pattern.compile(Pattern.quote(api) + "(?![A-Za-z0-9_$/])")
+                            .matcher(constants).find()) {
+                        offenders.add(name + " uses " + api);
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), offenders, "the api must do no file I/O");
+    }
+
+    @Test
+    void set_exportsItsPackage_requiresOnlyTheApi() throws IOException {
+        ModuleReference ref = module("set", "dev.memtable.set");
+        ModuleDescriptor d = ref.descriptor();
+        assertEquals(Set.of("dev.memtable.set"), exports(d));
+        assertEquals(Set.of("dev.memtable.api"), requires(d));
+        assertTrue(d.requires().stream().anyMatch(r -> r.name().equals("dev.memtable.api")
+                && r.modifiers().contains(ModuleDescriptor.Requires.Modifier.TRANSITIVE)),
+                "set's signatures use api types, so it requires the api transitively");
+        assertEquals(Set.of(), d.uses());
+        assertEquals(Map.of(), provides(d));
         assertServicesMatchProvides(ref);
     }
 
@@ -127,6 +175,7 @@ class ModuleDescriptorTest {
         ModuleDescriptor d = ref.descriptor();
         assertEquals(Set.of("dev.memtable.tck"), exports(d));
         assertTrue(requires(d).contains("dev.memtable.api"), requires(d).toString());
+        assertTrue(requires(d).contains("dev.memtable.set"), requires(d).toString());
         assertTrue(requires(d).contains("org.junit.jupiter.api"), requires(d).toString());
         assertEquals(Map.of(), provides(d));
         assertServicesMatchProvides(ref);
@@ -138,7 +187,8 @@ class ModuleDescriptorTest {
         for (String[] m : new String[][] {{"api", "dev.memtable.api"},
                 {"skiplist", "dev.memtable.skiplist"}, {"treemap", "dev.memtable.treemap"},
                 {"arena", "dev.memtable.arena"},
-                {"wal", "dev.memtable.wal"}, {"tck", "dev.memtable.tck"}}) {
+                {"wal", "dev.memtable.wal"}, {"set", "dev.memtable.set"},
+                {"tck", "dev.memtable.tck"}}) {
             for (String pkg : module(m[0], m[1]).descriptor().packages()) {
                 String previous = owner.putIfAbsent(pkg, m[1]);
                 assertTrue(previous == null, "package " + pkg + " is in both " + previous

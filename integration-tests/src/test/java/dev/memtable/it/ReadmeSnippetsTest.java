@@ -22,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReadmeSnippetsTest {
 
-    private static final String IMPORTS = "import dev.memtable.*;\nimport dev.memtable.spi.*;\n"
-            + "import java.nio.file.*;\nimport java.util.*;\n";
+    private static final String IMPORTS = "import dev.memtable.*;\nimport dev.memtable.set.*;\n"
+            + "import dev.memtable.spi.*;\nimport java.nio.file.*;\nimport java.util.*;\n";
 
     @TempDir
     Path work;
@@ -51,7 +51,7 @@ class ReadmeSnippetsTest {
                     + "public class Snippet {\n    public static void main(String[] args) throws"
                     + " Exception {\n" + snippets.get(i) + "\n    }\n}\n");
             Path classes = Artifacts.compile(src, Files.createDirectories(work.resolve("out" + i)),
-                    List.of("-cp", Artifacts.of("api").toString()));
+                    List.of("-cp", Artifacts.pathOf(List.of(Artifacts.of("api"), Artifacts.of("set")))));
             List<Path> cp = new ArrayList<>(Artifacts.library());
             cp.add(classes);
             Path cwd = Files.createDirectories(work.resolve("run" + i));

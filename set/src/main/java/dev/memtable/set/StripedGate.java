@@ -1,4 +1,4 @@
-package dev.memtable;
+package dev.memtable.set;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLongArray;

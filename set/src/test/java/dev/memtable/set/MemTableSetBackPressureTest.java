@@ -1,17 +1,19 @@
-package dev.memtable;
+package dev.memtable.set;
 
-import static dev.memtable.MemTableSetTest.ids;
-import static dev.memtable.SetTestSupport.allContents;
-import static dev.memtable.SetTestSupport.awaitState;
-import static dev.memtable.SetTestSupport.b;
-import static dev.memtable.SetTestSupport.join;
-import static dev.memtable.SetTestSupport.start;
+import dev.memtable.Bytes;
+import dev.memtable.MemTable;
+
+import static dev.memtable.set.MemTableSetTest.ids;
+import static dev.memtable.set.SetTestSupport.allContents;
+import static dev.memtable.set.SetTestSupport.awaitState;
+import static dev.memtable.set.SetTestSupport.b;
+import static dev.memtable.set.SetTestSupport.join;
+import static dev.memtable.set.SetTestSupport.start;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.memtable.spi.TestBackend;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.memtable;
+package dev.memtable.set;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;

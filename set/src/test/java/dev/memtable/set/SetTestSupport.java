@@ -1,4 +1,8 @@
-package dev.memtable;
+package dev.memtable.set;
+
+import dev.memtable.Bound;
+import dev.memtable.Bytes;
+import dev.memtable.MemTableIterator;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;

@@ -1,4 +1,10 @@
-package dev.memtable;
+package dev.memtable.set;
+
+import dev.memtable.Bound;
+import dev.memtable.Bytes;
+import dev.memtable.MemTable;
+import dev.memtable.MemTableIterator;
+import dev.memtable.WriteBatch;
 
 import java.io.IOException;
 import java.util.Optional;

@@ -1,5 +1,14 @@
-package dev.memtable;
+package dev.memtable.set;
 
+import dev.memtable.Bound;
+import dev.memtable.Bytes;
+import dev.memtable.MemTable;
+import dev.memtable.MemTableIterator;
+import dev.memtable.MemTables;
+import dev.memtable.MergeIterator;
+import dev.memtable.WalCorruptionException;
+import dev.memtable.WalOptions;
+import dev.memtable.WriteBatch;
 import dev.memtable.spi.Capability;
 import dev.memtable.spi.MemTableProvider;
 import java.io.Closeable;

@@ -1,16 +1,22 @@
-package dev.memtable;
+package dev.memtable.set;
 
-import static dev.memtable.SetTestSupport.allContents;
-import static dev.memtable.SetTestSupport.b;
-import static dev.memtable.SetTestSupport.contents;
-import static dev.memtable.SetTestSupport.liveContents;
+import dev.memtable.Bound;
+import dev.memtable.Bytes;
+import dev.memtable.MemTable;
+import dev.memtable.MemTableIterator;
+import dev.memtable.WalOptions;
+import dev.memtable.WriteBatch;
+
+import static dev.memtable.set.SetTestSupport.allContents;
+import static dev.memtable.set.SetTestSupport.b;
+import static dev.memtable.set.SetTestSupport.contents;
+import static dev.memtable.set.SetTestSupport.liveContents;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.memtable.spi.TestBackend;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,17 +1,22 @@
-package dev.memtable;
+package dev.memtable.set;
 
-import static dev.memtable.SetTestSupport.PATIENCE_NANOS;
-import static dev.memtable.SetTestSupport.awaitState;
-import static dev.memtable.SetTestSupport.b;
-import static dev.memtable.SetTestSupport.contents;
-import static dev.memtable.SetTestSupport.join;
-import static dev.memtable.SetTestSupport.start;
+import dev.memtable.Bound;
+import dev.memtable.Bytes;
+import dev.memtable.MemTable;
+import dev.memtable.MemTableIterator;
+import dev.memtable.WriteBatch;
+
+import static dev.memtable.set.SetTestSupport.PATIENCE_NANOS;
+import static dev.memtable.set.SetTestSupport.awaitState;
+import static dev.memtable.set.SetTestSupport.b;
+import static dev.memtable.set.SetTestSupport.contents;
+import static dev.memtable.set.SetTestSupport.join;
+import static dev.memtable.set.SetTestSupport.start;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.memtable.spi.TestBackend;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -1,4 +1,6 @@
-package dev.memtable;
+package dev.memtable.set;
+
+import dev.memtable.MemTable;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,10 +1,18 @@
-package dev.memtable.spi;
+package dev.memtable.set;
 
 import dev.memtable.Bound;
 import dev.memtable.Bytes;
-import dev.memtable.MemTable;
 import dev.memtable.MemTableIterator;
+import dev.memtable.RecoveryMode;
 import dev.memtable.WalOptions;
+import dev.memtable.WriteBatch;
+import dev.memtable.spi.AbstractMemTable;
+import dev.memtable.spi.AbstractMemTableProvider;
+import dev.memtable.spi.Capability;
+import dev.memtable.spi.Ranges;
+import dev.memtable.spi.Wal;
+import dev.memtable.spi.WalInspector;
+import dev.memtable.spi.WalProvider;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,36 +20,43 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 
 /**
- * An in-test memtable backend for the api's own tests: a {@link TreeMap} behind a read-write lock,
+ * An in-test memtable backend for the set's own tests: a {@link TreeMap} behind a read-write lock,
  * with the real {@link AbstractMemTable} plumbing (validation, sizes, closing, write-ahead order)
- * and, for tables with a log, {@link FileTestWal}. It implements {@link MemTableProvider} itself
- * (rather than {@link AbstractMemTableProvider}, whose logs come from the {@code wal} module
- * through {@link dev.memtable.MemTables#walProvider()}), and it can be told to pause writes, to
- * fail creating logs, and to check that writes are serialised.
+ * and, for tables with a log, {@link FileTestWal}, handed to the provider as its log
+ * implementation. It can be told to pause writes, to fail creating logs, and to check that writes
+ * are serialised.
  */
-public final class TestBackend implements MemTableProvider {
+public final class TestBackend extends AbstractMemTableProvider {
 
     private final String name;
     private final Set<Capability> capabilities;
-    private final Map<Path, FileTestWal> logs = new ConcurrentHashMap<>();
+    private final Map<Path, FileTestWal> logs;
     private final AtomicInteger concurrentPutViolations = new AtomicInteger();
     private final List<Long> createdIds = new ArrayList<>();
     /** Runs inside every put and batch, before the map changes; null for none. */
     private volatile Consumer<Bytes> beforePut;
-    private volatile boolean failLogCreation;
+    private final AtomicBoolean failLogCreation;
 
     private TestBackend(String name, Set<Capability> capabilities) {
+        this(name, capabilities, new ConcurrentHashMap<>(), new AtomicBoolean());
+    }
+
+    private TestBackend(String name, Set<Capability> capabilities, Map<Path, FileTestWal> logs,
+            AtomicBoolean failLogCreation) {
+        super(new TestLogs(logs, failLogCreation));
         this.name = name;
         this.capabilities = capabilities;
+        this.logs = logs;
+        this.failLogCreation = failLogCreation;
     }
 
     /** A backend with {@link Capability#WAL} and {@link Capability#CONCURRENT_WRITES}. */
@@ -71,38 +86,11 @@ public final class TestBackend implements MemTableProvider {
     }
 
     @Override
-    public MemTable create(long id) {
+    public AbstractMemTable create(long id) {
         synchronized (createdIds) {
             createdIds.add(id);
         }
         return new TestTable(id);
-    }
-
-    @Override
-    public MemTable createWithWal(long id, Path walFile, WalOptions options) throws IOException {
-        Objects.requireNonNull(walFile, "walFile");
-        Objects.requireNonNull(options, "options");
-        checkWal();
-        if (failLogCreation) {
-            throw new IOException("injected failure creating " + walFile);
-        }
-        FileTestWal log = FileTestWal.create(walFile);
-        TestTable table = (TestTable) create(id);
-        table.attachWal(log, options);
-        logs.put(walFile, log);
-        return table;
-    }
-
-    @Override
-    public MemTable recoverFromWal(long id, Path walFile, WalOptions options) throws IOException {
-        Objects.requireNonNull(walFile, "walFile");
-        Objects.requireNonNull(options, "options");
-        checkWal();
-        TestTable table = new TestTable(id);
-        FileTestWal log = FileTestWal.recover(walFile, table::applyRecovered);
-        table.attachWal(log, options);
-        logs.put(walFile, log);
-        return table;
     }
 
     /** Returns the log this backend opened at {@code file}, or null. */
@@ -124,7 +112,7 @@ public final class TestBackend implements MemTableProvider {
 
     /** Makes the next {@link #createWithWal} calls fail with an IOException. */
     public void failLogCreation(boolean fail) {
-        this.failLogCreation = fail;
+        failLogCreation.set(fail);
     }
 
     /** Returns how often two writes were inside one table's map at once (single-writer mode). */
@@ -132,9 +120,42 @@ public final class TestBackend implements MemTableProvider {
         return concurrentPutViolations.get();
     }
 
-    private void checkWal() {
-        if (!capabilities.contains(Capability.WAL)) {
-            throw new UnsupportedOperationException("backend " + name + " has no write-ahead log");
+    /** The log implementation: {@link FileTestWal}s, remembered by file, failing on demand. */
+    private static final class TestLogs implements WalProvider {
+        private final Map<Path, FileTestWal> logs;
+        private final AtomicBoolean failCreation;
+
+        TestLogs(Map<Path, FileTestWal> logs, AtomicBoolean failCreation) {
+            this.logs = logs;
+            this.failCreation = failCreation;
+        }
+
+        @Override
+        public String name() {
+            return "file-test-wal";
+        }
+
+        @Override
+        public Wal create(Path file, WalOptions options) throws IOException {
+            if (failCreation.get()) {
+                throw new IOException("injected failure creating " + file);
+            }
+            FileTestWal log = FileTestWal.create(file);
+            logs.put(file, log);
+            return log;
+        }
+
+        @Override
+        public Wal recover(Path file, WalOptions options, Consumer<WriteBatch> replay)
+                throws IOException {
+            FileTestWal log = FileTestWal.recover(file, replay);
+            logs.put(file, log);
+            return log;
+        }
+
+        @Override
+        public long inspect(Path file, RecoveryMode mode, WalInspector inspector) {
+            throw new UnsupportedOperationException("the test log has no inspector");
         }
     }
 

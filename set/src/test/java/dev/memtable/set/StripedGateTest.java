@@ -1,4 +1,4 @@
-package dev.memtable;
+package dev.memtable.set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

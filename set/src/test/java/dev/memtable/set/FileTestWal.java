@@ -1,5 +1,6 @@
-package dev.memtable.spi;
+package dev.memtable.set;
 
+import dev.memtable.spi.Wal;
 import dev.memtable.Bytes;
 import dev.memtable.WriteBatch;
 import java.io.IOException;

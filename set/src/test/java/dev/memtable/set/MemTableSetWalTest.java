@@ -1,14 +1,18 @@
-package dev.memtable;
+package dev.memtable.set;
 
-import static dev.memtable.SetTestSupport.allContents;
-import static dev.memtable.SetTestSupport.b;
+import dev.memtable.Bytes;
+import dev.memtable.MemTable;
+import dev.memtable.SyncPolicy;
+import dev.memtable.WalOptions;
+import dev.memtable.WriteBatch;
+
+import static dev.memtable.set.SetTestSupport.allContents;
+import static dev.memtable.set.SetTestSupport.b;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.memtable.spi.FileTestWal;
-import dev.memtable.spi.TestBackend;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
