@@ -57,4 +57,27 @@ public interface WalProvider {
      * @throws NullPointerException if an argument is null
      */
     long inspect(Path file, RecoveryMode mode, WalInspector inspector) throws IOException;
+
+    /**
+     * Deletes the log at {@code file} if it exists, durably: when this returns, the deletion
+     * survives a crash (the implementation fsyncs the directory where the file system needs it).
+     * A memtable set calls it when a flushed table's log is no longer needed, so the log
+     * implementation owns both ends of a log file's life, durable creation ({@link #create}) and
+     * durable deletion. The log must not be open.
+     *
+     * <p>The default throws {@link UnsupportedOperationException}: the api does no file I/O, so it
+     * has no honest way to delete durably. Every implementation that a
+     * {@code MemTableSet} may use must override it.
+     *
+     * @throws IOException if the file could not be deleted, or the deletion not made durable
+     * @throws UnsupportedOperationException if the implementation cannot delete logs (the
+     *     default)
+     * @throws NullPointerException if {@code file} is null
+     */
+    default void delete(Path file) throws IOException {
+        java.util.Objects.requireNonNull(file, "file");
+        throw new UnsupportedOperationException("write-ahead log implementation " + name()
+                + " cannot delete logs durably (it does not implement WalProvider.delete), so it"
+                + " cannot delete " + file);
+    }
 }

@@ -2,18 +2,19 @@ package dev.memtable.set;
 
 import dev.memtable.MemTable;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 
 /**
  * One table of a {@link MemTableSet} with the bookkeeping the set needs around it: a writer gate
  * (a freeze shuts it and waits for the writers still inside), a reader gate (a release shuts it,
- * and the table is closed when its last reader leaves), and the freeze flags.
+ * and the table is closed when its last reader leaves), and the freeze flags. The gates are
+ * {@link StripedGate}s; {@link TableRotation} describes the protocol they serve.
  */
-final class TableSlot {
+final class TableSlot implements Closeable {
 
     private static final System.Logger LOG = System.getLogger(MemTableSet.class.getName());
 
@@ -35,16 +36,13 @@ final class TableSlot {
     private volatile boolean full;
 
     /**
-     * @param onClosedAfterRelease told when a released table has been closed by its last reader
+     * @param walFile the table's log file, or null for a table in memory only
      */
-    TableSlot(MemTable table, Path walFile, Consumer<TableSlot> onClosedAfterRelease) {
+    TableSlot(MemTable table, Path walFile) {
         this.table = table;
         this.view = new TableView(table);
         this.walFile = walFile;
-        this.readers = new StripedGate(() -> {
-            closeQuietly();
-            onClosedAfterRelease.accept(this);
-        });
+        this.readers = new StripedGate(this::closeQuietly);
     }
 
     long id() {
@@ -120,8 +118,14 @@ final class TableSlot {
 
     // ---------------------------------------------------------------- closing
 
+    /** Returns true once the table was closed. */
+    boolean isClosed() {
+        return closed.get();
+    }
+
     /** Closes the table once; later calls do nothing. */
-    void close() throws IOException {
+    @Override
+    public void close() throws IOException {
         if (closed.compareAndSet(false, true)) {
             table.close();
         }

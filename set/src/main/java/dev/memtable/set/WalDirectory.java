@@ -1,5 +1,6 @@
 package dev.memtable.set;
 
+import dev.memtable.spi.WalProvider;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -19,7 +20,8 @@ import java.util.regex.Pattern;
  * 20 zero-padded digits ({@code 00000000000000000042.wal}), so that name order is id order; and a
  * {@code LOCK} file, locked while a set has the directory open, so two sets (in this or another
  * process) never share one directory. Other files without the {@code .wal} suffix are left alone;
- * a {@code .wal} file with any other name is refused.
+ * a {@code .wal} file with any other name is refused. Logs are created and deleted by the log
+ * implementation ({@link WalProvider}), which makes both durable (it fsyncs the directory).
  */
 final class WalDirectory implements AutoCloseable {
 
@@ -32,11 +34,13 @@ final class WalDirectory implements AutoCloseable {
     }
 
     private final Path dir;
+    private final WalProvider logs;
     private final FileChannel lockChannel;
     private final FileLock lock;
 
-    private WalDirectory(Path dir, FileChannel lockChannel, FileLock lock) {
+    private WalDirectory(Path dir, WalProvider logs, FileChannel lockChannel, FileLock lock) {
         this.dir = dir;
+        this.logs = logs;
         this.lockChannel = lockChannel;
         this.lock = lock;
     }
@@ -44,10 +48,11 @@ final class WalDirectory implements AutoCloseable {
     /**
      * Creates {@code dir} if needed and locks it.
      *
+     * @param logs the log implementation, which deletes logs durably
      * @throws IOException if it cannot be created, is not a directory, or is locked by another
      *     set
      */
-    static WalDirectory open(Path dir) throws IOException {
+    static WalDirectory open(Path dir, WalProvider logs) throws IOException {
         Files.createDirectories(dir);
         FileChannel channel = FileChannel.open(dir.resolve(LOCK_FILE),
                 StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -65,7 +70,7 @@ final class WalDirectory implements AutoCloseable {
             throw new IOException("WAL directory " + dir + " is in use by another MemTableSet"
                     + " (its " + LOCK_FILE + " file is locked); close that set first");
         }
-        return new WalDirectory(dir, channel, lock);
+        return new WalDirectory(dir, logs, channel, lock);
     }
 
     Path path() {
@@ -106,19 +111,11 @@ final class WalDirectory implements AutoCloseable {
     }
 
     /**
-     * Deletes the log file {@code file} (if it is still there) and fsyncs the directory, so the
-     * deletion survives a crash before the next log is deleted.
+     * Deletes the log file {@code file} (if it is still there), durably: through the log
+     * implementation, so the deletion survives a crash before the next log is deleted.
      */
     void delete(Path file) throws IOException {
-        Files.deleteIfExists(file);
-        syncDirectory();
-    }
-
-    /** Makes the directory's entries (created or deleted files) durable. */
-    void syncDirectory() throws IOException {
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        }
+        logs.delete(file);
     }
 
     /** Releases the lock. Idempotent. */

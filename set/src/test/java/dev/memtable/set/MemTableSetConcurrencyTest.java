@@ -37,8 +37,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
- * The memtable set under concurrency: writers racing size-triggered freezes with readers, a freeze
- * waiting for the writers inside the frozen table, reads racing releases.
+ * The memtable set under concurrency, through the facade: writers racing size-triggered freezes
+ * with readers, reads racing releases, close racing writers. The freeze protocol's own cases are
+ * in {@link TableRotationTest}.
  */
 class MemTableSetConcurrencyTest {
 
@@ -161,92 +162,6 @@ class MemTableSetConcurrencyTest {
             }
             assertEquals(new HashSet<>(backend.createdIds()), ids,
                     "every table created is the mutable or an immutable one");
-        }
-    }
-
-    /**
-     * A writer is inside the mutable table (paused in the backend's put) when another thread
-     * freezes: the freeze must wait for it, and {@code oldestImmutable()} must not hand the table
-     * to a flush before the write has landed in it; meanwhile other writers go on into the new
-     * table.
-     */
-    @Test
-    void freeze_waitsForTheWriterInsideTheFrozenTable() throws Exception {
-        TestBackend backend = TestBackend.concurrent();
-        CountDownLatch inside = new CountDownLatch(1);
-        CountDownLatch resume = new CountDownLatch(1);
-        backend.beforePut(k -> {
-            if (k.equals(b("slow"))) {
-                inside.countDown();
-                await(resume);
-            }
-        });
-        try (MemTableSet set = MemTableSet.builder().backend(backend).freezeAtBytes(1 << 20)
-                .build()) {
-            set.put(b("a"), b("1"));
-            long frozenId = set.mutable().id();
-            Thread writer = start("slow-writer", () -> set.put(b("slow"), b("1")));
-            assertTrue(inside.await(30, TimeUnit.SECONDS));
-            AtomicBoolean froze = new AtomicBoolean();
-            Thread freezer = start("freezer", () -> froze.set(set.freeze()));
-            awaitState(freezer, Thread.State.WAITING, Thread.State.TIMED_WAITING);
-            assertTrue(freezer.isAlive(), "the freeze must wait for the writer inside");
-
-            // The new table is installed already: writers do not wait for the freeze.
-            set.put(b("fast"), b("2"));
-            assertEquals(Optional.of(b("2")), set.mutable().get(b("fast")));
-            assertEquals(frozenId, set.immutables().get(0).id());
-            // A flush thread does not get the table while a write is still landing in it.
-            AtomicReference<Optional<MemTable>> handed = new AtomicReference<>();
-            Thread flusher = start("flusher", () -> handed.set(set.oldestImmutable()));
-            awaitState(flusher, Thread.State.WAITING, Thread.State.TIMED_WAITING);
-            assertEquals(null, handed.get());
-
-            resume.countDown();
-            join(writer);
-            join(freezer);
-            join(flusher);
-            assertTrue(froze.get());
-            assertEquals(Optional.of(b("1")), handed.get().orElseThrow().get(b("slow")));
-            MemTable frozen = set.oldestImmutable().orElseThrow();
-            assertEquals(frozenId, frozen.id());
-            assertEquals(Optional.of(b("1")), frozen.get(b("slow")),
-                    "the write in flight landed in the frozen table");
-            assertEquals(Optional.empty(), frozen.get(b("fast")));
-        }
-    }
-
-    /**
-     * The writer whose write fills a table finds it frozen already (by a concurrent
-     * {@code freeze()} that waited for it): it must not freeze the new, empty table instead.
-     */
-    @Test
-    void put_fillingATableFrozenMeanwhileDoesNotFreezeTheNewOne() throws Exception {
-        TestBackend backend = TestBackend.concurrent();
-        CountDownLatch inside = new CountDownLatch(1);
-        CountDownLatch resume = new CountDownLatch(1);
-        backend.beforePut(k -> {
-            if (k.equals(b("slow"))) {
-                inside.countDown();
-                await(resume);
-            }
-        });
-        try (MemTableSet set = MemTableSet.builder().backend(backend).freezeAtBytes(10)
-                .build()) {
-            set.put(b("a"), b("12345"));
-            long firstId = set.mutable().id();
-            // 8 more bytes: this write takes the table over 10 and will want to freeze it.
-            Thread writer = start("filling-writer", () -> set.put(b("slow"), b("1234")));
-            assertTrue(inside.await(30, TimeUnit.SECONDS));
-            Thread freezer = start("freezer", set::freeze);
-            awaitState(freezer, Thread.State.WAITING, Thread.State.TIMED_WAITING);
-            resume.countDown();
-            join(writer);
-            join(freezer);
-            assertEquals(1, set.immutables().size());
-            assertEquals(firstId, set.immutables().get(0).id());
-            assertTrue(set.mutable().isEmpty());
-            assertFalse(set.immutables().get(0).isEmpty());
         }
     }
 

@@ -37,7 +37,7 @@ class MemTableSetWalTest {
     private static MemTableSet open(TestBackend backend, Path dir, long freezeAtBytes)
             throws IOException {
         return MemTableSet.builder().backend(backend).freezeAtBytes(freezeAtBytes)
-                .walDirectory(dir).build();
+                .walDirectory(dir).walProvider(backend.logs()).build();
     }
 
     /** Seeded puts, deletes and batches over 40 keys; returns the model (tombstones as ""). */
@@ -300,7 +300,7 @@ class MemTableSetWalTest {
         WalOptions everyWrite = WalOptions.defaults().withSyncPolicy(SyncPolicy.EVERY_WRITE);
         TestBackend backend = TestBackend.concurrent();
         try (MemTableSet set = MemTableSet.builder().backend(backend).freezeAtBytes(1 << 20)
-                .walDirectory(dir).walOptions(everyWrite).build()) {
+                .walDirectory(dir).walProvider(backend.logs()).walOptions(everyWrite).build()) {
             set.put(b("a"), b("1"));
             FileTestWal log = backend.log(dir.resolve(walName(set.mutable().id())));
             assertEquals(log.position(), log.syncedPosition(), "EVERY_WRITE syncs each write");

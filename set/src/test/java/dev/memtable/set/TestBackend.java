@@ -14,6 +14,7 @@ import dev.memtable.spi.Wal;
 import dev.memtable.spi.WalInspector;
 import dev.memtable.spi.WalProvider;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -45,18 +46,19 @@ public final class TestBackend extends AbstractMemTableProvider {
     /** Runs inside every put and batch, before the map changes; null for none. */
     private volatile Consumer<Bytes> beforePut;
     private final AtomicBoolean failLogCreation;
+    private final TestLogs testLogs;
 
     private TestBackend(String name, Set<Capability> capabilities) {
-        this(name, capabilities, new ConcurrentHashMap<>(), new AtomicBoolean());
+        this(name, capabilities, new TestLogs(new ConcurrentHashMap<>(), new AtomicBoolean()));
     }
 
-    private TestBackend(String name, Set<Capability> capabilities, Map<Path, FileTestWal> logs,
-            AtomicBoolean failLogCreation) {
-        super(new TestLogs(logs, failLogCreation));
+    private TestBackend(String name, Set<Capability> capabilities, TestLogs testLogs) {
+        super(testLogs);
         this.name = name;
         this.capabilities = capabilities;
-        this.logs = logs;
-        this.failLogCreation = failLogCreation;
+        this.logs = testLogs.logs;
+        this.failLogCreation = testLogs.failCreation;
+        this.testLogs = testLogs;
     }
 
     /** A backend with {@link Capability#WAL} and {@link Capability#CONCURRENT_WRITES}. */
@@ -91,6 +93,14 @@ public final class TestBackend extends AbstractMemTableProvider {
             createdIds.add(id);
         }
         return new TestTable(id);
+    }
+
+    /**
+     * Returns the log implementation this backend's tables use ({@link FileTestWal}s); a set
+     * built with {@code walProvider(backend.logs())} uses it too.
+     */
+    public WalProvider logs() {
+        return testLogs;
     }
 
     /** Returns the log this backend opened at {@code file}, or null. */
@@ -156,6 +166,11 @@ public final class TestBackend extends AbstractMemTableProvider {
         @Override
         public long inspect(Path file, RecoveryMode mode, WalInspector inspector) {
             throw new UnsupportedOperationException("the test log has no inspector");
+        }
+
+        @Override
+        public void delete(Path file) throws IOException {
+            Files.deleteIfExists(file);
         }
     }
 

@@ -7,6 +7,7 @@ import static java.nio.file.StandardOpenOption.WRITE;
 import dev.memtable.RecoveryMode;
 import dev.memtable.WalOptions;
 import dev.memtable.WriteBatch;
+import dev.memtable.internal.Closeables;
 import dev.memtable.spi.Wal;
 import dev.memtable.spi.WalInspector;
 import dev.memtable.spi.WalProvider;
@@ -38,7 +39,8 @@ import java.util.function.Consumer;
  * opened as a channel; there the directory fsync is skipped (NTFS journals directory changes).
  * {@link #recover} fsyncs the file and its directory too before it returns, so every record it
  * replayed is durable and the name is, even if the crash came before the creating process
- * fsynced the directory.
+ * fsynced the directory. {@link #delete} deletes a log and fsyncs its directory, so the
+ * deletion survives a crash; these three are the library's only directory fsyncs.
  *
  * <p>Thread-safe and stateless: one instance serves any number of logs.
  */
@@ -90,7 +92,7 @@ public final class FileWalProvider implements WalProvider {
             syncDirectory(file);
             return new FileWal(file, channel, salt, LogFormat.FILE_HEADER_SIZE);
         } catch (IOException | RuntimeException | Error e) {
-            closeQuietly(channel, e);
+            Closeables.closeQuietly(channel, e);
             try {
                 Files.deleteIfExists(file);
             } catch (IOException suppressed) {
@@ -138,7 +140,7 @@ public final class FileWalProvider implements WalProvider {
             syncDirectory(file);
             return new FileWal(file, channel, outcome.salt(), outcome.end());
         } catch (IOException | RuntimeException | Error e) {
-            closeQuietly(channel, e);
+            Closeables.closeQuietly(channel, e);
             throw e;
         }
     }
@@ -160,6 +162,19 @@ public final class FileWalProvider implements WalProvider {
             return new LogRecovery(file, channel, channel.size(), options, inspector::record,
                     SILENT).run().end();
         }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Deletes with {@link Files#deleteIfExists} and then fsyncs the directory (skipped on
+     * Windows, as for {@link #create}).
+     */
+    @Override
+    public void delete(Path file) throws IOException {
+        Objects.requireNonNull(file, "file");
+        Files.deleteIfExists(file);
+        syncDirectory(file);
     }
 
     /** A logger that takes nothing: inspection reports to its caller only. */
@@ -225,14 +240,6 @@ public final class FileWalProvider implements WalProvider {
             if (!WINDOWS) {
                 throw e;
             }
-        }
-    }
-
-    private static void closeQuietly(FileChannel channel, Throwable cause) {
-        try {
-            channel.close();
-        } catch (IOException suppressed) {
-            cause.addSuppressed(suppressed);
         }
     }
 }

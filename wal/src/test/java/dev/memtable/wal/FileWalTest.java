@@ -34,6 +34,29 @@ class FileWalTest {
     private final FileWalProvider provider = fs.provider();
 
     @Test
+    void delete_removesTheLogAndFsyncsItsDirectory() throws IOException {
+        Path file = dir.resolve("gone.log");
+        provider.create(file, WalOptions.defaults()).close();
+        int forces = fs.directoryForces.get();
+        provider.delete(file);
+        assertFalse(Files.exists(file));
+        assertEquals(forces + 1, fs.directoryForces.get(), "the deletion is made durable");
+        assertEquals(dir.toAbsolutePath(), fs.directoriesForced.get(
+                fs.directoriesForced.size() - 1).toAbsolutePath());
+        provider.delete(file); // gone already: nothing to do but keep the directory durable
+        assertThrows(NullPointerException.class, () -> provider.delete(null));
+    }
+
+    @Test
+    void delete_reportsAFailedDirectorySync() throws IOException {
+        Path file = dir.resolve("gone.log");
+        provider.create(file, WalOptions.defaults()).close();
+        fs.failDirectorySync = true;
+        assertThrows(IOException.class, () -> provider.delete(file));
+        assertFalse(Files.exists(file));
+    }
+
+    @Test
     void name_isTheChecksumAndVersion() {
         assertEquals("crc32c-v1", new FileWalProvider().name());
     }

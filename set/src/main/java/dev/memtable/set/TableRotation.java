@@ -1,0 +1,370 @@
+package dev.memtable.set;
+
+import dev.memtable.MemTable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The rotation of a {@link MemTableSet}'s tables: which tables are in use (a {@link Tables}
+ * snapshot), the write path into the mutable table, freezing it, stalling while the set holds
+ * {@code maxImmutables} immutable tables, releasing flushed tables, and closing. New tables come
+ * from a {@link TableSource}. The facade adds argument checks, reads and durability on top.
+ *
+ * <h2>The freeze protocol</h2>
+ * <ul>
+ *   <li><b>Writers do not share a lock.</b> A writer reads the snapshot, enters the mutable
+ *       table's <em>writer gate</em> ({@link TableSlot#enterWrite()}, a {@link StripedGate}),
+ *       writes, and leaves. The snapshot is replaced copy-on-write under the <em>freeze lock</em>,
+ *       which only freezes, releases and {@code close} take.</li>
+ *   <li><b>A freeze</b> (lock held, room for one more immutable table) takes a new table from
+ *       the source, installs the snapshot in which it is mutable and the old mutable table the
+ *       newest immutable one, then shuts the old table's gate and waits until the writers inside
+ *       have left. A writer that finds the gate shut reads the new snapshot and writes there. So
+ *       no write lands in a table after its freeze returned, and {@link #oldestImmutable()} hands
+ *       out a table only once its writers are gone: a table given to a flush is final.</li>
+ *   <li><b>Who freezes.</b> The writer whose write takes the table to {@code freezeAtBytes}
+ *       claims the freeze ({@link TableSlot#claimFreeze()}: exactly one thread per table) and
+ *       freezes that table, never another, so a just-installed empty table is never frozen. If
+ *       it cannot (no room, or the source fails) it marks the table full; the next writer
+ *       freezes it before writing, stalling for room as long as the stall timeout allows.</li>
+ *   <li><b>Readers never miss a table:</b> a table being frozen is in both snapshots (mutable in
+ *       the old, newest immutable in the new).</li>
+ *   <li><b>Release and close.</b> A release drops the oldest immutable table from the snapshot
+ *       (after the source has deleted its log) and shuts its reader gate: the table is closed by
+ *       its last reader. Stalled writers wait on the freeze lock's condition and wake on every
+ *       release and on close. Close refuses new calls, waits for the writes in flight, then
+ *       closes every table.</li>
+ * </ul>
+ * For a backend without concurrent writes, one extra lock serialises every write.
+ *
+ * <p>Thread-safe.
+ */
+final class TableRotation {
+
+    private static final System.Logger LOG = System.getLogger(MemTableSet.class.getName());
+
+    /** One write into a table: a put, a delete or a batch. */
+    interface TableWrite {
+        void applyTo(MemTable table);
+    }
+
+    private final TableSource source;
+    private final long freezeAtBytes;
+    private final int maxImmutables;
+    private final Duration stallTimeout;
+    /** Serialises writes for a backend without concurrent writes; else null. */
+    private final Lock serialWrites;
+
+    private final ReentrantLock freezeLock = new ReentrantLock();
+    /** Signalled when a table is released or the set closes: stalled writers re-check. */
+    private final Condition roomOrClosed = freezeLock.newCondition();
+    /** Released tables, still open while readers pin them; closed with the set if still open. */
+    private final Set<TableSlot> retiring = ConcurrentHashMap.newKeySet();
+
+    private volatile Tables tables;
+    private volatile boolean closed;
+
+    /**
+     * @param initial the tables to start with (its mutable table is written next)
+     * @param serialWrites true if the backend cannot take concurrent writes
+     */
+    TableRotation(TableSource source, Tables initial, long freezeAtBytes, int maxImmutables,
+                  Duration stallTimeout, boolean serialWrites) {
+        this.source = source;
+        this.tables = initial;
+        this.freezeAtBytes = freezeAtBytes;
+        this.maxImmutables = maxImmutables;
+        this.stallTimeout = stallTimeout;
+        this.serialWrites = serialWrites ? new ReentrantLock() : null;
+    }
+
+    /** Returns the tables in use now. */
+    Tables tables() {
+        return tables;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** @throws IllegalStateException if the set is closed */
+    void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("memtable set is closed");
+        }
+    }
+
+    // ------------------------------------------------------------------ writes
+
+    /**
+     * Applies {@code op} to the mutable table, then freezes the table if the write filled it.
+     *
+     * @throws IllegalStateException if the set is closed
+     * @throws WriteStallException if the table needed a freeze and there was no room for the
+     *     stall timeout (not applied)
+     * @throws UncheckedIOException if the log refused the write, or a pending freeze could not
+     *     create the next table (not applied)
+     */
+    void write(TableWrite op) {
+        while (true) {
+            checkOpen();
+            TableSlot m = tables.mutable;
+            if (m.isFull()) {
+                freezeBeforeWrite(m);
+                continue;
+            }
+            int token = m.enterWrite();
+            if (token < 0) {
+                continue; // frozen since we read the snapshot; the new one is already installed
+            }
+            long size;
+            try {
+                if (serialWrites != null) {
+                    serialWrites.lock();
+                }
+                try {
+                    op.applyTo(m.table);
+                    size = m.table.approximateSize();
+                } finally {
+                    if (serialWrites != null) {
+                        serialWrites.unlock();
+                    }
+                }
+            } finally {
+                m.exitWrite(token);
+            }
+            if (size >= freezeAtBytes && m.claimFreeze()) {
+                freezeAfterWrite(m);
+            }
+            return;
+        }
+    }
+
+    /**
+     * Freezes {@code m}, which this thread's applied write filled, if there is room. Never throws:
+     * the write is done, so a freeze that cannot happen now is left to the next writer.
+     */
+    private void freezeAfterWrite(TableSlot m) {
+        freezeLock.lock();
+        try {
+            if (closed || tables.mutable != m) {
+                return;
+            }
+            if (tables.immutables.size() >= maxImmutables) {
+                m.markFull();
+                return;
+            }
+            doFreeze(m);
+        } catch (RuntimeException e) {
+            m.markFull();
+            LOG.log(System.Logger.Level.WARNING, "freezing memtable " + m.id() + " failed; the"
+                    + " next write retries the freeze and reports the error", e);
+        } finally {
+            freezeLock.unlock();
+        }
+    }
+
+    /** Gets the full table {@code m} frozen before writing, stalling while there is no room. */
+    private void freezeBeforeWrite(TableSlot m) {
+        long start = System.nanoTime();
+        freezeLock.lock();
+        try {
+            while (true) {
+                checkOpen();
+                if (tables.mutable != m) {
+                    return;
+                }
+                if (tables.immutables.size() < maxImmutables) {
+                    doFreeze(m);
+                    return;
+                }
+                awaitRoom(start);
+            }
+        } finally {
+            freezeLock.unlock();
+        }
+    }
+
+    /**
+     * Freezes the mutable table now, even below the freeze size; nothing if it is empty. Stalls
+     * like a write while there is no room.
+     *
+     * @return true if this call froze a table
+     * @throws IllegalStateException if the set is closed
+     * @throws WriteStallException if there was no room for the stall timeout (nothing changed)
+     * @throws UncheckedIOException if the next table could not be created (nothing changed)
+     */
+    boolean freeze() {
+        long start = System.nanoTime();
+        freezeLock.lock();
+        try {
+            checkOpen();
+            TableSlot m = tables.mutable;
+            while (true) {
+                if (tables.mutable != m || m.table.isEmpty()) {
+                    return false;
+                }
+                if (tables.immutables.size() < maxImmutables) {
+                    doFreeze(m);
+                    return true;
+                }
+                awaitRoom(start);
+                checkOpen();
+            }
+        } finally {
+            freezeLock.unlock();
+        }
+    }
+
+    /**
+     * Installs a new mutable table, makes {@code m} the newest immutable one and waits for the
+     * writers still inside {@code m}. Freeze lock held; {@code m} is the mutable table and there
+     * is room. If the new table cannot be created nothing changes.
+     */
+    private void doFreeze(TableSlot m) {
+        TableSlot next;
+        try {
+            next = source.next();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+        tables = tables.frozenInto(next);
+        m.sealAndDrainWriters();
+    }
+
+    /** Waits (freeze lock held) for a release or close, or throws at the stall timeout. */
+    private void awaitRoom(long start) {
+        long remaining = stallTimeout.toNanos() - (System.nanoTime() - start);
+        if (remaining <= 0) {
+            throw stalled(start, null);
+        }
+        try {
+            roomOrClosed.awaitNanos(remaining);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw stalled(start, e);
+        }
+    }
+
+    private WriteStallException stalled(long start, InterruptedException interrupt) {
+        Duration waited = Duration.ofNanos(System.nanoTime() - start);
+        String why = interrupt != null
+                ? "was interrupted after waiting " + millis(waited)
+                : "waited " + millis(waited) + " (stallTimeout " + millis(stallTimeout) + ")";
+        return new WriteStallException("Write stalled: the memtable set holds "
+                + tables.immutables.size() + " immutable tables (maxImmutables = " + maxImmutables
+                + ") and needs a freeze; it " + why + " for a table to be released with"
+                + " flushed(oldestImmutable()). The write was not applied; the set is unchanged.",
+                maxImmutables, waited, interrupt);
+    }
+
+    private static String millis(Duration d) {
+        return TimeUnit.NANOSECONDS.toMillis(d.toNanos()) + " ms";
+    }
+
+    // ------------------------------------------------------------------ flush hand-off
+
+    /** Returns the oldest immutable table once its writers are gone, or empty if there is none. */
+    Optional<MemTable> oldestImmutable() {
+        checkOpen();
+        TableSlot oldest = tables.oldest();
+        if (oldest == null) {
+            return Optional.empty();
+        }
+        oldest.awaitSealed();
+        return Optional.of(oldest.view);
+    }
+
+    /**
+     * Releases {@code table}, the oldest immutable table: the source deletes its log, the snapshot
+     * drops it, stalled writers wake, and it is closed once no reader pins it.
+     *
+     * @throws IllegalArgumentException if it is not the oldest immutable table
+     * @throws IllegalStateException if the set is closed
+     * @throws IOException if its log could not be deleted; nothing changed
+     */
+    void release(MemTable table) throws IOException {
+        TableSlot oldest;
+        freezeLock.lock();
+        try {
+            checkOpen();
+            Tables s = tables;
+            oldest = s.oldest();
+            if (oldest == null || oldest.view != table) {
+                throw new IllegalArgumentException(s.notReleasable(table));
+            }
+            source.retire(oldest);
+            retiring.removeIf(TableSlot::isClosed);
+            retiring.add(oldest);
+            tables = s.withoutOldest();
+            roomOrClosed.signalAll();
+        } finally {
+            freezeLock.unlock();
+        }
+        oldest.release();
+    }
+
+    // ------------------------------------------------------------------ closing
+
+    /**
+     * Refuses new calls, waits for the writes in flight, closes every table (also released ones
+     * still pinned by readers) and then the source. Idempotent.
+     *
+     * @throws IOException the first failure to close; later ones are suppressed in it
+     */
+    void close() throws IOException {
+        Tables last;
+        freezeLock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            last = tables;
+            roomOrClosed.signalAll();
+        } finally {
+            freezeLock.unlock();
+        }
+        last.mutable.sealAndDrainWriters();
+        List<AutoCloseable> all = new ArrayList<>(last.all());
+        all.addAll(retiring);
+        all.add(source);
+        Throwable failure = null;
+        for (AutoCloseable c : all) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        retiring.clear();
+        if (failure instanceof IOException io) {
+            throw io;
+        }
+        if (failure instanceof RuntimeException r) {
+            throw r;
+        }
+        if (failure != null) {
+            throw new IOException(failure);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return tables + ", freezeAtBytes=" + freezeAtBytes + (closed ? ", closed" : "");
+    }
+}
