@@ -1,14 +1,35 @@
 package dev.memtable.tck;
 
+import dev.memtable.tck.SetFlawBackends.BufferedLogBackend;
+import dev.memtable.tck.SetFlawBackends.CopyOnWriteBackend;
 import java.util.List;
+import java.util.Set;
 
-/** Flawed backends that the set rules must catch. */
+/**
+ * Flawed backends that the set rules must catch: each rule that stays in the kit (it depends on
+ * the backend) fails on one of them.
+ */
 final class SetFlaws {
 
     private SetFlaws() {
     }
 
     static List<FlawCase> cases() {
-        return List.of();
+        return List.of(
+                new FlawCase("cow-lost-update", "each put copies the sorted map and installs the"
+                        + " copy with a plain write, so concurrent puts overwrite each other's"
+                        + " copies", CopyOnWriteBackend::new,
+                        Set.of("set06"),
+                        Set.of("conc02", "conc03", "conc04")),
+                new FlawCase("log-close-drops-buffer", "the backend buffers log appends and its"
+                        + " close() forgets to write the buffer",
+                        () -> new BufferedLogBackend(BufferedLogBackend.Flaw.CLOSE_DROPS_BUFFER),
+                        Set.of("set10"),
+                        Set.of("wal01", "wal02", "wal03", "wal04", "wal05", "wal06", "wal09")),
+                new FlawCase("log-sync-skips-buffer", "the backend buffers log appends and its"
+                        + " sync() fsyncs the file without writing the buffer first",
+                        () -> new BufferedLogBackend(BufferedLogBackend.Flaw.SYNC_SKIPS_BUFFER),
+                        Set.of("set11"),
+                        Set.of("wal04")));
     }
 }

@@ -1,0 +1,246 @@
+package dev.memtable.tck;
+
+import dev.memtable.Bound;
+import dev.memtable.Bytes;
+import dev.memtable.MemTableIterator;
+import dev.memtable.MemTables;
+import dev.memtable.RecoveryMode;
+import dev.memtable.WalOptions;
+import dev.memtable.WriteBatch;
+import dev.memtable.spi.AbstractMemTable;
+import dev.memtable.spi.AbstractMemTableProvider;
+import dev.memtable.spi.Capability;
+import dev.memtable.spi.MemTableProvider;
+import dev.memtable.spi.Ranges;
+import dev.memtable.spi.Wal;
+import dev.memtable.spi.WalInspector;
+import dev.memtable.spi.WalProvider;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.Consumer;
+
+/** The broken backends of {@link SetFlaws}, each with one bug a backend author could make. */
+final class SetFlawBackends {
+
+    private SetFlawBackends() {
+    }
+
+    /**
+     * Keeps each table's entries in an immutable sorted map: a put copies the map, adds the entry
+     * and installs the copy with a plain (volatile) write instead of a compare-and-set. Readers
+     * always see a consistent map, but two puts that overlap, on two cores or because one thread
+     * is descheduled during its copy, install two copies of which only the last survives.
+     */
+    static final class CopyOnWriteBackend extends AbstractMemTableProvider {
+        @Override
+        public String name() {
+            return "flawed-cow-lost-update";
+        }
+
+        @Override
+        public Set<Capability> capabilities() {
+            return EnumSet.of(Capability.CONCURRENT_WRITES);
+        }
+
+        @Override
+        public AbstractMemTable create(long id) {
+            return new AbstractMemTable(id) {
+                private volatile TreeMap<Bytes, Bytes> map = new TreeMap<>();
+
+                @Override
+                protected void doPut(Bytes key, Bytes value) {
+                    TreeMap<Bytes, Bytes> copy = new TreeMap<>(map);
+                    copy.put(key, value);
+                    map = copy; // the flaw: no compare-and-set against a concurrent put
+                }
+
+                @Override
+                protected Bytes doGet(Bytes key) {
+                    return map.get(key);
+                }
+
+                @Override
+                protected MemTableIterator doScan(Bound lower, Bound upper) {
+                    return Ranges.scan(new ConcurrentSkipListMap<>(map), lower, upper);
+                }
+
+                @Override
+                protected boolean doIsEmpty() {
+                    return map.isEmpty();
+                }
+            };
+        }
+    }
+
+    /**
+     * A correct table (a concurrent skip list) whose log writes go through a buffer in memory
+     * that is written out when it holds 64 KiB, on {@code sync} and on {@code close}, except where
+     * the {@link Flaw} forgets it. The log underneath is the real one.
+     */
+    static final class BufferedLogBackend extends AbstractMemTableProvider {
+
+        /** What the buffer forgets. */
+        enum Flaw {
+            /** {@code close()} closes the file without writing the buffer. */
+            CLOSE_DROPS_BUFFER,
+            /** {@code sync()} fsyncs the file without writing the buffer first. */
+            SYNC_SKIPS_BUFFER
+        }
+
+        private final Flaw flaw;
+
+        BufferedLogBackend(Flaw flaw) {
+            this(flaw, MemTables.walProvider());
+        }
+
+        private BufferedLogBackend(Flaw flaw, WalProvider logs) {
+            super(new BufferedLogs(logs, flaw));
+            this.flaw = flaw;
+        }
+
+        @Override
+        public String name() {
+            return "flawed-buffered-log";
+        }
+
+        @Override
+        public MemTableProvider withWalProvider(WalProvider logs) {
+            return new BufferedLogBackend(flaw, logs);
+        }
+
+        @Override
+        public AbstractMemTable create(long id) {
+            return new AbstractMemTable(id) {
+                private final ConcurrentSkipListMap<Bytes, Bytes> map =
+                        new ConcurrentSkipListMap<>();
+
+                @Override
+                protected void doPut(Bytes key, Bytes value) {
+                    map.put(key, value);
+                }
+
+                @Override
+                protected Bytes doGet(Bytes key) {
+                    return map.get(key);
+                }
+
+                @Override
+                protected MemTableIterator doScan(Bound lower, Bound upper) {
+                    return Ranges.scan(map, lower, upper);
+                }
+
+                @Override
+                protected boolean doIsEmpty() {
+                    return map.isEmpty();
+                }
+            };
+        }
+    }
+
+    /** Opens the real logs behind a {@link BufferedLog}. */
+    private record BufferedLogs(WalProvider inner, BufferedLogBackend.Flaw flaw)
+            implements WalProvider {
+        @Override
+        public String name() {
+            return "buffered " + inner.name();
+        }
+
+        @Override
+        public Wal create(Path file, WalOptions options) throws IOException {
+            return new BufferedLog(inner.create(file, options), flaw);
+        }
+
+        @Override
+        public Wal recover(Path file, WalOptions options, Consumer<WriteBatch> replay)
+                throws IOException {
+            return new BufferedLog(inner.recover(file, options, replay), flaw);
+        }
+
+        @Override
+        public long inspect(Path file, RecoveryMode mode, WalInspector inspector)
+                throws IOException {
+            return inner.inspect(file, mode, inspector);
+        }
+
+        @Override
+        public void delete(Path file) throws IOException {
+            inner.delete(file);
+        }
+    }
+
+    /** A log whose appends wait in memory; positions count records. */
+    private static final class BufferedLog implements Wal {
+        private static final long LIMIT = 64 * 1024;
+
+        private final Wal inner;
+        private final BufferedLogBackend.Flaw flaw;
+        private final List<WriteBatch> pending = new ArrayList<>();
+        private long pendingBytes;
+        private long records;
+
+        BufferedLog(Wal inner, BufferedLogBackend.Flaw flaw) {
+            this.inner = inner;
+            this.flaw = flaw;
+        }
+
+        @Override
+        public Path path() {
+            return inner.path();
+        }
+
+        @Override
+        public long append(Bytes key, Bytes value) throws IOException {
+            return append(new WriteBatch().put(key, value));
+        }
+
+        @Override
+        public synchronized long append(WriteBatch batch) throws IOException {
+            pending.add(batch);
+            pendingBytes += batch.payloadBytes();
+            if (pendingBytes >= LIMIT) {
+                writeOut();
+            }
+            return ++records;
+        }
+
+        @Override
+        public void syncTo(long position) throws IOException {
+            sync();
+        }
+
+        @Override
+        public synchronized void sync() throws IOException {
+            if (flaw != BufferedLogBackend.Flaw.SYNC_SKIPS_BUFFER) {
+                writeOut();
+            }
+            inner.sync();
+        }
+
+        @Override
+        public synchronized long position() {
+            return records;
+        }
+
+        @Override
+        public synchronized void close() throws IOException {
+            if (flaw != BufferedLogBackend.Flaw.CLOSE_DROPS_BUFFER) {
+                writeOut();
+            }
+            inner.close();
+        }
+
+        private void writeOut() throws IOException {
+            for (WriteBatch b : pending) {
+                inner.append(b);
+            }
+            pending.clear();
+            pendingBytes = 0;
+        }
+    }
+}
