@@ -136,6 +136,30 @@ public interface MemTable extends Closeable {
     void syncWal() throws IOException;
 
     /**
+     * Seals the table: it takes no more writes. Syncs and closes the write-ahead log (the file
+     * stays; whoever owns it deletes it) and releases what only writes need, such as write locks.
+     * Afterwards {@code put}, {@code delete} and {@code write} throw {@link IllegalStateException}
+     * naming the table; reads, {@link #approximateSize()} and {@link #isEmpty()} answer as before;
+     * {@link #syncWal()} returns at once (or throws if the final sync failed); {@link #close()}
+     * still closes. Idempotent: a later call does nothing, or throws the same failure again. A
+     * write that overlaps {@code seal} either completes before it or fails; a memtable set seals a
+     * table only once its writers are done (at a freeze, and every table it recovers), so its
+     * frozen tables hold no open log and no write locks.
+     *
+     * <p><b>Note:</b> the default only syncs the log ({@link #syncWal()}) and does not meet the
+     * rest of this contract: writes still work and the log stays open. It exists so that tables
+     * written before this method keep compiling; a backend overrides it
+     * ({@link dev.memtable.spi.AbstractMemTable} does), and the conformance kit checks it.
+     *
+     * @throws IOException if the final sync or close of the log failed (the table is sealed all
+     *     the same, and its acknowledged writes stay readable)
+     * @throws IllegalStateException if the table is closed
+     */
+    default void seal() throws IOException {
+        syncWal();
+    }
+
+    /**
      * Closes the table: syncs and closes its write-ahead log (the log file stays) and releases
      * its memory. Idempotent. Afterwards every method but {@code close} and {@link #id()} throws
      * {@link IllegalStateException}.

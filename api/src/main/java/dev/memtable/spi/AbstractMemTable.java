@@ -38,6 +38,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * closed flag is volatile; a backend's map supplies the happens-before edge from a write to the
  * reads that see it.
  *
+ * <h2>Sealing</h2>
+ * {@link #seal()} marks the table sealed (writes check it after the closed flag), closes the log
+ * and drops the stripe locks; a seal failure is kept and reported by {@link #syncWal()}. The
+ * stripe locks are created at the first logged write or batch, so a table that is recovered and
+ * sealed at once never has them.
+ *
  * <h2>Closing</h2>
  * {@link #close()} sets the closed flag, then closes the log, then calls {@link #doClose()}. A call
  * that passed its closed check just before {@code close} may still complete; backends that free
@@ -55,8 +61,11 @@ public abstract class AbstractMemTable implements MemTable {
     /** Set once, before the table is published; null for an in-memory table. */
     private Wal wal;
     private boolean syncEveryWrite;
-    /** Created on first need (a log attached or a batch written); never replaced. */
+    /** Created on first need (a logged write or a batch); dropped by {@link #seal()}. */
     private volatile ReentrantLock[] stripes;
+    private volatile boolean sealed;
+    /** Why closing the log at {@link #seal()} failed; null if it did not. */
+    private volatile IOException sealFailure;
 
     /**
      * @param id the table's id, returned by {@link #id()}
@@ -100,7 +109,7 @@ public abstract class AbstractMemTable implements MemTable {
     @Override
     public final void put(Bytes key, Bytes value) {
         MemTable.checkEntry(key, value);
-        checkOpen();
+        checkWritable();
         Wal log = wal;
         if (log == null) {
             doPut(key, value);
@@ -132,7 +141,7 @@ public abstract class AbstractMemTable implements MemTable {
     @Override
     public final void write(WriteBatch batch) {
         Objects.requireNonNull(batch, "batch");
-        checkOpen();
+        checkWritable();
         List<WriteBatch.Entry> entries = batch.entries();
         if (entries.isEmpty()) {
             return;
@@ -194,10 +203,51 @@ public abstract class AbstractMemTable implements MemTable {
     @Override
     public final void syncWal() throws IOException {
         checkOpen();
+        if (sealed) {
+            IOException failure = sealFailure;
+            if (failure != null) {
+                throw sealFailed(failure);
+            }
+            return;
+        }
         Wal log = wal;
         if (log != null) {
             log.sync();
         }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Closes the log ({@link Wal#close()} syncs first) and drops the stripe locks.
+     */
+    @Override
+    public final void seal() throws IOException {
+        checkOpen();
+        synchronized (this) {
+            if (!sealed) {
+                sealed = true;
+                Wal log = wal;
+                if (log != null) {
+                    try {
+                        log.close();
+                    } catch (IOException e) {
+                        sealFailure = e;
+                    }
+                }
+                stripes = null;
+            }
+        }
+        IOException failure = sealFailure;
+        if (failure != null) {
+            throw sealFailed(failure);
+        }
+    }
+
+    private IOException sealFailed(IOException failure) {
+        return new IOException("write-ahead log " + wal.path() + " of memtable " + id
+                + " failed when the table was sealed, so its last writes may not be durable: "
+                + failure.getMessage(), failure);
     }
 
     @Override
@@ -228,7 +278,7 @@ public abstract class AbstractMemTable implements MemTable {
     @Override
     public String toString() {
         return getClass().getSimpleName() + "[id=" + id + (wal != null ? ", wal=" + wal.path() : "")
-                + (open ? "" : ", closed") + "]";
+                + (open ? (sealed ? ", sealed" : "") : ", closed") + "]";
     }
 
     // ---------------------------------------------------------------- plumbing
@@ -240,7 +290,6 @@ public abstract class AbstractMemTable implements MemTable {
         }
         this.wal = Objects.requireNonNull(log, "log");
         this.syncEveryWrite = options.syncPolicy() == SyncPolicy.EVERY_WRITE;
-        stripeLocks();
     }
 
     /** Applies a batch read back from the log (no logging); called during recovery only. */
@@ -258,6 +307,14 @@ public abstract class AbstractMemTable implements MemTable {
     private void checkOpen() {
         if (!open) {
             throw new IllegalStateException("memtable " + id + " is closed");
+        }
+    }
+
+    private void checkWritable() {
+        checkOpen();
+        if (sealed) {
+            throw new IllegalStateException("memtable " + id + " is sealed: it takes no more"
+                    + " writes (reads still work)");
         }
     }
 

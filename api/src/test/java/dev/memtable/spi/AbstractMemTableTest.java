@@ -40,6 +40,7 @@ class AbstractMemTableTest {
         final List<WriteBatch> records = new ArrayList<>();
         volatile boolean failAppend;
         volatile boolean failSync;
+        volatile boolean failClose;
         final AtomicInteger syncs = new AtomicInteger();
         long durable;
         boolean closed;
@@ -94,7 +95,10 @@ class AbstractMemTableTest {
         }
 
         @Override
-        public synchronized void close() {
+        public synchronized void close() throws IOException {
+            if (failClose) {
+                throw new IOException("injected final fsync failure");
+            }
             closed = true;
         }
     }
@@ -229,6 +233,54 @@ class AbstractMemTableTest {
         assertFalse(it.isValid());
         assertThrows(IllegalStateException.class, it::key);
         assertThrows(IllegalStateException.class, it::next);
+    }
+
+    @Test
+    void seal_closesTheLogRefusesWritesAndKeepsReads() throws IOException {
+        ScriptedWal log = new ScriptedWal();
+        MapTable table = withLog(log, SyncPolicy.EXPLICIT);
+        table.put(K, V);
+        table.seal();
+        assertTrue(log.closed, "sealing closes the log");
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> table.put(V, V));
+        assertEquals("memtable 7 is sealed: it takes no more writes (reads still work)",
+                e.getMessage());
+        assertThrows(IllegalStateException.class, () -> table.delete(K));
+        assertThrows(IllegalStateException.class,
+                () -> table.write(new WriteBatch().put(V, V)));
+        assertEquals(1, log.records.size(), "a refused write logs nothing");
+        assertEquals(Optional.of(V), table.get(K));
+        assertEquals(2, table.approximateSize());
+        table.syncWal();
+        table.seal();
+        table.close();
+        assertThrows(IllegalStateException.class, table::seal, "closed");
+    }
+
+    @Test
+    void seal_failedFinalSyncIsReportedBySealAndSyncWal() {
+        ScriptedWal log = new ScriptedWal();
+        MapTable table = withLog(log, SyncPolicy.EXPLICIT);
+        table.put(K, V);
+        log.failClose = true;
+        IOException e = assertThrows(IOException.class, table::seal);
+        assertTrue(e.getMessage().contains("scripted.wal of memtable 7 failed when the table was"
+                + " sealed"), e.getMessage());
+        assertThrows(IllegalStateException.class, () -> table.put(V, V), "sealed all the same");
+        assertThrows(IOException.class, table::syncWal, "a failed seal stays reported");
+        assertThrows(IOException.class, table::seal);
+        assertEquals(Optional.of(V), table.get(K));
+    }
+
+    @Test
+    void seal_withoutLogRefusesWrites() throws IOException {
+        MapTable table = new MapTable(3);
+        table.put(K, V);
+        table.seal();
+        assertThrows(IllegalStateException.class, () -> table.put(K, V));
+        assertEquals(Optional.of(V), table.get(K));
+        table.syncWal();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.memtable.set;
 
 import dev.memtable.MemTable;
+import dev.memtable.WalCorruptionException;
 import dev.memtable.WalOptions;
 import dev.memtable.internal.Closeables;
 import dev.memtable.spi.MemTableProvider;
@@ -12,14 +13,21 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * Recovery of a WAL directory when a {@link MemTableSet} is built: every log in it, oldest first,
- * is replayed by the backend into a table ({@link MemTableProvider#recoverFromWal}); the tables
- * become the set's immutable tables, newest first, final from the start (their writer gates are
- * shut: nobody writes them). A log that recovers empty holds nothing to flush: its table is
- * closed and the log deleted. Recovery reports the id the set's next new table takes: above
- * every id found.
+ * Opening a {@link MemTableSet}: in memory, or on a WAL directory, which is locked and whose logs
+ * are recovered.
  *
- * <p>Not thread-safe: the builder runs it once, on a directory it has locked.
+ * <h2>Recovery</h2>
+ * Every log, oldest first, is replayed by the backend into a table
+ * ({@link MemTableProvider#recoverFromWal}) and sealed at once ({@link MemTable#seal()}): the
+ * recovered tables are the set's immutable tables, newest first, and hold no open file and no
+ * write locks. A log that recovers empty holds nothing to flush; it is deleted, except the
+ * newest log of all, which becomes the mutable table again: that keeps the largest id on disk, so
+ * ids rise across restarts even when every table was flushed and the next build fails. The newest
+ * log also becomes the mutable table if it has the largest possible id, which leaves no id for a
+ * new table; the set then opens, and the first freeze reports that no id is left. Otherwise the
+ * mutable table is new, with the next id.
+ *
+ * <p>Not thread-safe: a builder runs it once, on a directory it has locked.
  */
 final class DirectoryRecovery {
 
@@ -27,7 +35,7 @@ final class DirectoryRecovery {
      * A set's tables when it opens, and where its next tables come from.
      *
      * @param source creates the next tables; owns the directory, if any
-     * @param tables the mutable table (new) and the recovered tables, newest first
+     * @param tables the mutable table and the recovered tables, newest first
      */
     record Recovered(TableSource source, Tables tables) {
     }
@@ -37,27 +45,46 @@ final class DirectoryRecovery {
 
     /** Opens a set in memory only: a source of tables from id 1, and its first table. */
     static Recovered inMemory(MemTableProvider backend) throws IOException {
-        TableSource source = new TableSource(backend, null, null, 1);
+        TableSource source = new TableSource(backend, null, null, 0);
         return new Recovered(source, new Tables(source.next(), List.of()));
     }
 
     /**
-     * Opens a set on the WAL directory {@code path}: locks it, recovers every log in it, and
-     * creates the mutable table with an id above every id found. The backend is bound to
-     * {@code logs}, which creates, recovers and deletes every log of the set.
+     * Opens a set on the WAL directory {@code path}: locks it and recovers every log in it. The
+     * backend is bound to {@code logs}, which creates, recovers and deletes every log of the set.
      *
-     * @throws IOException as for {@link MemTableSet.Builder#build()}; nothing is left open
+     * @throws IOException as for {@link MemTableSet.Builder#build()}, naming the file and the
+     *     cause; nothing is left open
      */
     static Recovered open(Path path, WalProvider logs, MemTableProvider backend,
                           WalOptions options) throws IOException {
         MemTableProvider bound = backend.withWalProvider(logs);
         WalDirectory dir = WalDirectory.open(path, logs);
-        List<TableSlot> recovered = List.of();
+        List<TableSlot> recovered = new ArrayList<>();
         try {
-            long[] nextId = new long[1];
-            recovered = recover(dir, bound, options, nextId);
-            TableSource source = new TableSource(bound, dir, options, nextId[0]);
-            return new Recovered(source, new Tables(source.next(), recovered));
+            List<WalDirectory.WalFile> files = dir.list();
+            TableSlot mutable = null;
+            for (int i = 0; i < files.size(); i++) {
+                WalDirectory.WalFile f = files.get(i);
+                MemTable table = recover(bound, f, options);
+                boolean newest = i == files.size() - 1;
+                if (newest && (table.isEmpty() || f.id() == Long.MAX_VALUE)) {
+                    TableSource.checkId(bound, table, f.id());
+                    mutable = new TableSlot(table, f.path());
+                } else if (table.isEmpty()) {
+                    table.close(); // nothing to flush: a table that took no write
+                    dir.delete(f.path());
+                } else {
+                    recovered.add(sealed(bound, table, f));
+                }
+            }
+            Collections.reverse(recovered);
+            long lastId = files.isEmpty() ? 0 : files.get(files.size() - 1).id();
+            TableSource source = new TableSource(bound, dir, options, lastId);
+            if (mutable == null) {
+                mutable = source.next();
+            }
+            return new Recovered(source, new Tables(mutable, recovered));
         } catch (IOException | RuntimeException e) {
             closeAll(recovered, e);
             Closeables.closeQuietly(dir, e);
@@ -65,55 +92,38 @@ final class DirectoryRecovery {
         }
     }
 
-    /**
-     * Recovers every log of {@code dir}.
-     *
-     * @param backend the backend, bound to the directory's log implementation
-     * @param nextId receives the id of the next new table
-     * @return the recovered tables, newest first
-     * @throws IOException if the directory cannot be read, holds a misnamed {@code .wal} entry,
-     *     a log cannot be recovered, or the largest possible id is taken; every table recovered
-     *     so far is closed again
-     */
-    private static List<TableSlot> recover(WalDirectory dir, MemTableProvider backend,
-                                           WalOptions options, long[] nextId) throws IOException {
-        List<TableSlot> recovered = new ArrayList<>();
+    /** Replays one log; a failure to read it names the file and the cause. */
+    private static MemTable recover(MemTableProvider backend, WalDirectory.WalFile f,
+                                    WalOptions options) throws IOException {
         try {
-            long next = 1;
-            for (WalDirectory.WalFile f : dir.list()) {
-                if (f.id() == Long.MAX_VALUE) {
-                    throw new IOException("WAL " + f.path() + " has the largest possible id;"
-                            + " no id is left for a new table");
-                }
-                next = Math.max(next, f.id() + 1);
-                MemTable table = backend.recoverFromWal(f.id(), f.path(), options);
-                if (table.isEmpty()) {
-                    // Nothing to flush: a table that took no write before the restart.
-                    table.close();
-                    dir.delete(f.path());
-                    continue;
-                }
-                TableSlot slot = TableSource.slot(backend, table, f.id(), f.path());
-                slot.sealAndDrainWriters(); // immutable from the start: nobody writes it
-                recovered.add(slot);
-            }
-            Collections.reverse(recovered);
-            nextId[0] = next;
-            return recovered;
-        } catch (IOException | RuntimeException e) {
-            closeAll(recovered, e);
-            throw e;
+            return backend.recoverFromWal(f.id(), f.path(), options);
+        } catch (WalCorruptionException e) {
+            throw e; // names the file, the offset and the damage already
+        } catch (IOException e) {
+            throw new IOException("could not recover the write-ahead log " + f.path()
+                    + " of memtable " + f.id() + ": " + IoErrors.describe(e), e);
         }
+    }
+
+    /** Seals a recovered table, so it keeps no log open and no write locks. */
+    private static TableSlot sealed(MemTableProvider backend, MemTable table,
+                                    WalDirectory.WalFile f) throws IOException {
+        TableSource.checkId(backend, table, f.id());
+        try {
+            table.seal();
+        } catch (IOException e) {
+            IOException failed = new IOException("could not close the recovered write-ahead log "
+                    + f.path() + " of memtable " + f.id() + ": " + IoErrors.describe(e), e);
+            Closeables.closeQuietly(table, failed);
+            throw failed;
+        }
+        return TableSlot.sealed(table, f.path());
     }
 
     /** Closes {@code slots} because {@code cause} is being thrown; failures are suppressed in it. */
     static void closeAll(List<TableSlot> slots, Throwable cause) {
         for (TableSlot t : slots) {
-            try {
-                t.close();
-            } catch (IOException | RuntimeException suppressed) {
-                cause.addSuppressed(suppressed);
-            }
+            Closeables.closeQuietly(t, cause);
         }
     }
 }

@@ -90,8 +90,9 @@ public final class MemTableSet implements Closeable {
      * @throws IllegalStateException if the set is closed
      * @throws WriteStallException if the write needed a freeze and the set stayed at its
      *     {@code maxImmutables} limit for the stall timeout (the write was not applied)
-     * @throws UncheckedIOException if the log refused the write (not applied), or a pending
-     *     freeze could not create the next table (not applied)
+     * @throws UncheckedIOException if the log refused the write, which stops writes (see
+     *     {@link #resume()}), or writes are stopped, or a pending freeze could not create the next
+     *     table; in each case the write was not applied
      */
     public void put(Bytes key, Bytes value) {
         MemTable.checkEntry(key, value);
@@ -138,10 +139,32 @@ public final class MemTableSet implements Closeable {
      *     thread froze it first
      * @throws IllegalStateException if the set is closed
      * @throws WriteStallException if there was no room for the stall timeout (nothing changed)
-     * @throws UncheckedIOException if the next table's log could not be created (nothing changed)
+     * @throws UncheckedIOException if writes are stopped ({@link #resume()}), or the next
+     *     table's log could not be created (nothing changed)
      */
     public boolean freeze() {
         return rotation.freeze();
+    }
+
+    /**
+     * Lets writes continue after the mutable table's log failed. A log that fails (disk full,
+     * file too large, a failed fsync) stays failed, so the set then <em>stops writes</em>, as
+     * RocksDB does on a background error: every write and {@link #freeze()} throws an
+     * {@link UncheckedIOException} naming the failed log and the cause and saying to call this
+     * method; reads go on. This freezes the failed table onto a new table with a new log and
+     * lets writes continue. The failed table stays readable and is flushed like any other: the
+     * writes it acknowledged are intact in memory ({@link #sync()} reports its log's failure
+     * until it is released, since it cannot say which of them reached the disk).
+     *
+     * @return true if writes were stopped and now continue; false if they were not stopped
+     * @throws IllegalStateException if the set is closed
+     * @throws WriteStallException if the set holds {@code maxImmutables} immutable tables and
+     *     none is released within the stall timeout (writes stay stopped)
+     * @throws UncheckedIOException if the new log cannot be created (writes stay stopped; call
+     *     again once the cause is fixed)
+     */
+    public boolean resume() {
+        return rotation.resume();
     }
 
     // ------------------------------------------------------------------ reads
@@ -265,12 +288,14 @@ public final class MemTableSet implements Closeable {
      * Returns once every write accepted (returned) before this call is on stable storage: syncs
      * the log of every table. Does nothing durable for a set without a WAL directory.
      *
-     * @throws IOException if a log failed (a failed log stays failed)
+     * @throws IOException if a log failed (a failed log stays failed; if it is the mutable
+     *     table's, writes stop: see {@link #resume()}), or a frozen table's log failed when it
+     *     was sealed (reported until that table is released by {@link #flushed})
      * @throws IllegalStateException if the set is closed
      */
     public void sync() throws IOException {
         rotation.checkOpen();
-        rotation.tables().syncWals();
+        rotation.sync();
     }
 
     /**

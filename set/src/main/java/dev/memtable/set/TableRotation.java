@@ -71,6 +71,7 @@ final class TableRotation {
     /** Released tables, still open while readers pin them; closed with the set if still open. */
     private final Set<TableSlot> retiring = ConcurrentHashMap.newKeySet();
 
+    private final WriteStop stop = new WriteStop(this);
     private volatile Tables tables;
     private volatile boolean closed;
 
@@ -86,6 +87,11 @@ final class TableRotation {
         this.maxImmutables = maxImmutables;
         this.stallTimeout = stallTimeout;
         this.serialWrites = serialWrites ? new ReentrantLock() : null;
+    }
+
+    /** Returns the freeze lock, which {@link WriteStop} shares. */
+    ReentrantLock freezeLock() {
+        return freezeLock;
     }
 
     /** Returns the tables in use now. */
@@ -112,12 +118,12 @@ final class TableRotation {
      * @throws IllegalStateException if the set is closed
      * @throws WriteStallException if the table needed a freeze and there was no room for the
      *     stall timeout (not applied)
-     * @throws UncheckedIOException if the log refused the write, or a pending freeze could not
-     *     create the next table (not applied)
+     * @throws UncheckedIOException if writes are stopped (a log failed: not applied), or a
+     *     pending freeze could not create the next table (not applied)
      */
     void write(TableWrite op) {
         while (true) {
-            checkOpen();
+            checkWritable();
             TableSlot m = tables.mutable;
             if (m.isFull()) {
                 freezeBeforeWrite(m);
@@ -127,7 +133,8 @@ final class TableRotation {
             if (token < 0) {
                 continue; // frozen since we read the snapshot; the new one is already installed
             }
-            long size;
+            long size = 0;
+            UncheckedIOException logFailed = null;
             try {
                 if (serialWrites != null) {
                     serialWrites.lock();
@@ -140,11 +147,19 @@ final class TableRotation {
                         serialWrites.unlock();
                     }
                 }
+            } catch (UncheckedIOException e) {
+                logFailed = e; // only a log refuses a write this way
             } finally {
                 m.exitWrite(token);
             }
-            if (size >= freezeAtBytes && m.claimFreeze()) {
-                freezeAfterWrite(m);
+            if (logFailed != null) {
+                throw stop.logFailed(m, logFailed);
+            }
+            if (size >= freezeAtBytes) {
+                m.markFull(); // writers arriving now wait for the freeze instead of overfilling
+                if (m.claimFreeze()) {
+                    freezeAfterWrite(m);
+                }
             }
             return;
         }
@@ -155,44 +170,44 @@ final class TableRotation {
      * the write is done, so a freeze that cannot happen now is left to the next writer.
      */
     private void freezeAfterWrite(TableSlot m) {
+        TableSlot frozen = null;
         freezeLock.lock();
         try {
-            if (closed || tables.mutable != m) {
+            if (closed || tables.mutable != m || stop.isStopped()
+                    || tables.immutables.size() >= maxImmutables) {
                 return;
             }
-            if (tables.immutables.size() >= maxImmutables) {
-                m.markFull();
-                return;
-            }
-            doFreeze(m);
+            frozen = doFreeze(m);
         } catch (RuntimeException e) {
-            m.markFull();
             LOG.log(System.Logger.Level.WARNING, "freezing memtable " + m.id() + " failed; the"
                     + " next write retries the freeze and reports the error", e);
         } finally {
             freezeLock.unlock();
         }
+        afterFreeze(frozen);
     }
 
     /** Gets the full table {@code m} frozen before writing, stalling while there is no room. */
     private void freezeBeforeWrite(TableSlot m) {
         long start = System.nanoTime();
+        TableSlot frozen;
         freezeLock.lock();
         try {
             while (true) {
-                checkOpen();
+                checkWritable();
                 if (tables.mutable != m) {
                     return;
                 }
                 if (tables.immutables.size() < maxImmutables) {
-                    doFreeze(m);
-                    return;
+                    frozen = doFreeze(m);
+                    break;
                 }
                 awaitRoom(start);
             }
         } finally {
             freezeLock.unlock();
         }
+        afterFreeze(frozen);
     }
 
     /**
@@ -202,36 +217,78 @@ final class TableRotation {
      * @return true if this call froze a table
      * @throws IllegalStateException if the set is closed
      * @throws WriteStallException if there was no room for the stall timeout (nothing changed)
-     * @throws UncheckedIOException if the next table could not be created (nothing changed)
+     * @throws UncheckedIOException if writes are stopped, or the next table could not be
+     *     created (nothing changed)
      */
     boolean freeze() {
         long start = System.nanoTime();
+        TableSlot frozen;
         freezeLock.lock();
         try {
-            checkOpen();
+            checkWritable();
             TableSlot m = tables.mutable;
             while (true) {
                 if (tables.mutable != m || m.table.isEmpty()) {
                     return false;
                 }
                 if (tables.immutables.size() < maxImmutables) {
-                    doFreeze(m);
-                    return true;
+                    frozen = doFreeze(m);
+                    break;
                 }
                 awaitRoom(start);
-                checkOpen();
+                checkWritable();
             }
         } finally {
             freezeLock.unlock();
         }
+        afterFreeze(frozen);
+        return true;
     }
 
     /**
-     * Installs a new mutable table, makes {@code m} the newest immutable one and waits for the
-     * writers still inside {@code m}. Freeze lock held; {@code m} is the mutable table and there
-     * is room. If the new table cannot be created nothing changes.
+     * Lets writes continue after a log failure stopped them: freezes the table whose log failed
+     * (it stays readable and flushable) onto a new table with a new log. Stalls like a freeze
+     * while there is no room.
+     *
+     * @return false if writes were not stopped
+     * @throws IllegalStateException if the set is closed
+     * @throws WriteStallException if there was no room for the stall timeout (writes stay stopped)
+     * @throws UncheckedIOException if the new table could not be created (writes stay stopped)
      */
-    private void doFreeze(TableSlot m) {
+    boolean resume() {
+        long start = System.nanoTime();
+        TableSlot frozen;
+        freezeLock.lock();
+        try {
+            checkOpen();
+            TableSlot failed = stop.failedTable();
+            if (failed == null) {
+                return false;
+            }
+            while (tables.immutables.size() >= maxImmutables) {
+                awaitRoom(start);
+                checkOpen();
+            }
+            try {
+                frozen = doFreeze(failed);
+            } catch (UncheckedIOException e) {
+                throw new UncheckedIOException(e.getMessage() + " Writes stay stopped.",
+                        e.getCause());
+            }
+            stop.clear();
+        } finally {
+            freezeLock.unlock();
+        }
+        afterFreeze(frozen);
+        return true;
+    }
+
+    /**
+     * Installs a new mutable table, makes {@code m} the newest immutable one and shuts its writer
+     * gate. Freeze lock held; {@code m} is the mutable table and there is room. If the new table
+     * cannot be created nothing changes. The caller then calls {@link #afterFreeze}.
+     */
+    private TableSlot doFreeze(TableSlot m) {
         TableSlot next;
         try {
             next = source.next();
@@ -239,7 +296,25 @@ final class TableRotation {
             throw new UncheckedIOException(e.getMessage(), e);
         }
         tables = tables.frozenInto(next);
-        m.sealAndDrainWriters();
+        m.shutWriters();
+        return m;
+    }
+
+    /**
+     * After a freeze, outside the freeze lock: prepares the table after the new one, then waits
+     * for the writers still in {@code frozen} and seals it. Nothing if {@code frozen} is null.
+     */
+    private void afterFreeze(TableSlot frozen) {
+        if (frozen != null) {
+            source.prepare();
+            frozen.drainAndSeal();
+        }
+    }
+
+    /** @throws IllegalStateException if closed; UncheckedIOException if writes are stopped */
+    private void checkWritable() {
+        checkOpen();
+        stop.check();
     }
 
     /** Waits (freeze lock held) for a release or close, or throws at the stall timeout. */
@@ -314,6 +389,31 @@ final class TableRotation {
         oldest.release();
     }
 
+    // ------------------------------------------------------------------ durability and closing
+
+    /**
+     * Syncs the log of every table not released meanwhile. If the mutable table's log fails,
+     * writes stop as if a write had found it failed.
+     *
+     * @throws IOException if a log failed
+     */
+    void sync() throws IOException {
+        for (TableSlot t : tables.all()) {
+            int token = t.pin();
+            if (token < 0) {
+                continue; // released: its writes are durable in the engine's own files
+            }
+            try {
+                t.table.syncWal();
+            } catch (IOException e) {
+                stop.logFailed(t, new UncheckedIOException(e.getMessage(), e));
+                throw e;
+            } finally {
+                t.unpin(token);
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ closing
 
     /**
@@ -335,7 +435,7 @@ final class TableRotation {
         } finally {
             freezeLock.unlock();
         }
-        last.mutable.sealAndDrainWriters();
+        last.mutable.drainWriters();
         List<AutoCloseable> all = new ArrayList<>(last.all());
         all.addAll(retiring);
         all.add(source);

@@ -10,9 +10,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One table of a {@link MemTableSet} with the bookkeeping the set needs around it: a writer gate
- * (a freeze shuts it and waits for the writers still inside), a reader gate (a release shuts it,
- * and the table is closed when its last reader leaves), and the freeze flags. The gates are
- * {@link StripedGate}s; {@link TableRotation} describes the protocol they serve.
+ * (a freeze shuts it and waits for the writers still inside, then seals the table), a reader gate
+ * (a release shuts it, and the table is closed when its last reader leaves), and the freeze
+ * flags. The gates are {@link StripedGate}s; {@link TableRotation} describes the protocol they
+ * serve. A sealed table holds no writer gate, no open log and no write locks.
  */
 final class TableSlot implements Closeable {
 
@@ -25,24 +26,42 @@ final class TableSlot implements Closeable {
     final Path walFile;
 
     private final CountDownLatch writersDrained = new CountDownLatch(1);
-    private final StripedGate writers = new StripedGate(writersDrained::countDown);
+    private final CountDownLatch sealed = new CountDownLatch(1);
+    /** Null once the writers have drained (or for a table recovered sealed). */
+    private volatile StripedGate writers;
     private final StripedGate readers;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean freezeClaimed = new AtomicBoolean();
-    /**
-     * Set when the table reached the freeze size but could not be frozen yet (no room, or the new
-     * table could not be created): the next writer must get it frozen before writing.
-     */
+    private final AtomicBoolean sealClaimed = new AtomicBoolean();
+    /** Set when a write took the table to the freeze size: writers then wait for its freeze. */
     private volatile boolean full;
 
     /**
+     * A slot for a table that takes writes.
+     *
      * @param walFile the table's log file, or null for a table in memory only
      */
     TableSlot(MemTable table, Path walFile) {
+        this(table, walFile, false);
+    }
+
+    private TableSlot(MemTable table, Path walFile, boolean isSealed) {
         this.table = table;
         this.view = new TableView(table);
         this.walFile = walFile;
         this.readers = new StripedGate(this::closeQuietly);
+        if (isSealed) {
+            writersDrained.countDown();
+            sealed.countDown();
+            sealClaimed.set(true);
+        } else {
+            writers = new StripedGate(writersDrained::countDown);
+        }
+    }
+
+    /** A slot for a table already sealed ({@link MemTable#seal()}): immutable from the start. */
+    static TableSlot sealed(MemTable table, Path walFile) {
+        return new TableSlot(table, walFile, true);
     }
 
     long id() {
@@ -53,34 +72,56 @@ final class TableSlot implements Closeable {
 
     /** Enters as a writer; -1 if the table is frozen (read the set's state again). */
     int enterWrite() {
-        return writers.tryEnter();
+        StripedGate g = writers;
+        return g == null ? -1 : g.tryEnter();
     }
 
+    /** Leaves after {@link #enterWrite()}; the gate is still there (it drains only after this). */
     void exitWrite(int token) {
         writers.exit(token);
     }
 
-    /** Stops new writers and waits for those inside to leave; afterwards the table is final. */
-    void sealAndDrainWriters() {
-        writers.shut();
+    /** Stops new writers from entering; those inside finish. */
+    void shutWriters() {
+        StripedGate g = writers;
+        if (g != null) {
+            g.shut();
+        }
+    }
+
+    /** Stops new writers and waits for those inside to leave. */
+    void drainWriters() {
+        shutWriters();
+        awaitUninterruptibly(writersDrained);
+    }
+
+    /**
+     * Stops new writers, waits for those inside to leave, then seals the table (once): afterwards
+     * the table is final and holds no open log and no write locks. A seal that fails is logged;
+     * the table keeps reporting it from {@link MemTable#syncWal()}.
+     */
+    void drainAndSeal() {
+        drainWriters();
+        writers = null;
+        if (sealClaimed.compareAndSet(false, true)) {
+            try {
+                table.seal();
+            } catch (IOException | RuntimeException e) {
+                if (!closed.get()) {
+                    LOG.log(System.Logger.Level.WARNING, "sealing frozen memtable " + id()
+                            + " failed; its writes stay readable, and sync() reports the failure"
+                            + " until the table is flushed", e);
+                }
+            } finally {
+                sealed.countDown();
+            }
+        }
         awaitSealed();
     }
 
-    /** Waits until a freeze has drained this table's writers (returns at once if it has). */
+    /** Waits until a freeze has drained and sealed this table (returns at once if it has). */
     void awaitSealed() {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                writersDrained.await();
-                break;
-            } catch (InterruptedException e) {
-                // The wait is bounded by the duration of the writes in flight; finish it.
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        awaitUninterruptibly(sealed);
     }
 
     /** Returns true for the one caller that may freeze this table after it grew too large. */
@@ -94,6 +135,22 @@ final class TableSlot implements Closeable {
 
     void markFull() {
         full = true;
+    }
+
+    /** Waits for {@code latch}; the waits are bounded by writes in flight, so finish them. */
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                latch.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     // ---------------------------------------------------------------- readers

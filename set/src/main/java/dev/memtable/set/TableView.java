@@ -68,6 +68,12 @@ final class TableView implements MemTable {
     }
 
     @Override
+    public void seal() {
+        throw new UnsupportedOperationException("memtable " + table.id() + " belongs to a"
+                + " MemTableSet, which seals it when it freezes it");
+    }
+
+    @Override
     public void close() {
         throw new UnsupportedOperationException("memtable " + table.id() + " belongs to a"
                 + " MemTableSet, which closes it: release a flushed table with"

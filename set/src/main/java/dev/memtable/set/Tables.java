@@ -5,7 +5,6 @@ import dev.memtable.Bytes;
 import dev.memtable.MemTable;
 import dev.memtable.MemTableIterator;
 import dev.memtable.MergeIterator;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -127,26 +126,6 @@ final class Tables {
     private static void unpin(TableSlot[] tables, int[] tokens, int count) {
         for (int i = 0; i < count; i++) {
             tables[i].unpin(tokens[i]);
-        }
-    }
-
-    /**
-     * Syncs the log of every table not released meanwhile (a released table's writes are durable
-     * in the engine's own files).
-     *
-     * @throws IOException if a log failed
-     */
-    void syncWals() throws IOException {
-        for (TableSlot t : newestFirst) {
-            int token = t.pin();
-            if (token < 0) {
-                continue;
-            }
-            try {
-                t.table.syncWal();
-            } finally {
-                t.unpin(token);
-            }
         }
     }
 

@@ -53,9 +53,17 @@ final class WalDirectory implements AutoCloseable {
      *     set
      */
     static WalDirectory open(Path dir, WalProvider logs) throws IOException {
-        Files.createDirectories(dir);
-        FileChannel channel = FileChannel.open(dir.resolve(LOCK_FILE),
-                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        Path lockFile = dir.resolve(LOCK_FILE);
+        FileChannel channel;
+        try {
+            Files.createDirectories(dir);
+            channel = FileChannel.open(lockFile, StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new IOException("could not open WAL directory " + dir + ": its lock file "
+                    + lockFile + " (or the directory itself) cannot be opened: "
+                    + IoErrors.describe(e), e);
+        }
         FileLock lock;
         try {
             lock = channel.tryLock();
@@ -63,7 +71,7 @@ final class WalDirectory implements AutoCloseable {
             lock = null;
         } catch (IOException | RuntimeException e) {
             channel.close();
-            throw e;
+            throw new IOException("could not lock " + lockFile + ": " + IoErrors.describe(e), e);
         }
         if (lock == null) {
             channel.close();
@@ -90,7 +98,14 @@ final class WalDirectory implements AutoCloseable {
      */
     List<WalFile> list() throws IOException {
         List<WalFile> found = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+        DirectoryStream<Path> listing;
+        try {
+            listing = Files.newDirectoryStream(dir);
+        } catch (IOException e) {
+            throw new IOException("could not list WAL directory " + dir + ": "
+                    + IoErrors.describe(e), e);
+        }
+        try (DirectoryStream<Path> entries = listing) {
             for (Path p : entries) {
                 String name = p.getFileName().toString();
                 if (!name.endsWith(SUFFIX)) {

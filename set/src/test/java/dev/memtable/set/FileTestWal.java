@@ -29,6 +29,8 @@ public final class FileTestWal implements Wal {
     private long synced;
     private int syncs;
     private boolean closed;
+    /** Once set, every append and sync fails with it, as a real log's failure is sticky. */
+    private IOException failure;
 
     private FileTestWal(Path path, FileChannel channel, long position) {
         this.path = path;
@@ -140,6 +142,11 @@ public final class FileTestWal implements Wal {
     public synchronized void close() throws IOException {
         if (!closed) {
             closed = true;
+            if (failure != null) {
+                channel.close();
+                throw new IOException("log " + path + " has failed: " + failure.getMessage(),
+                        failure);
+            }
             try {
                 channel.force(false);
                 synced = position;
@@ -149,7 +156,20 @@ public final class FileTestWal implements Wal {
         }
     }
 
+    /** Makes this log fail from now on, as a full disk would. */
+    public synchronized void fail(IOException cause) {
+        failure = cause;
+    }
+
+    /** Returns true once the log was closed. */
+    public synchronized boolean isClosed() {
+        return closed;
+    }
+
     private void checkOpen() throws IOException {
+        if (failure != null) {
+            throw new IOException("log " + path + " has failed: " + failure.getMessage(), failure);
+        }
         if (closed) {
             throw new IOException("log " + path + " is closed");
         }

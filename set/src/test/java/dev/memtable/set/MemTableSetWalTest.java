@@ -110,10 +110,12 @@ class MemTableSetWalTest {
             oldMax = set.mutable().id();
             List<String> expectedFiles = new ArrayList<>();
             oldIds.forEach(id -> expectedFiles.add(walName(id)));
+            expectedFiles.add(walName(oldMax + 1)); // the next table's log, prepared ahead
             expectedFiles.sort(null);
             assertEquals(expectedFiles, walNames(dir), "one log per table, named by id");
         }
-        assertEquals(oldIds.size(), walNames(dir).size(), "close flushes nothing: the logs stay");
+        assertEquals(oldIds.size() + 1, walNames(dir).size(),
+                "close flushes nothing: the logs stay");
 
         try (MemTableSet set = open(TestBackend.concurrent(), dir, 300)) {
             assertSameAnswers(before, set);
@@ -121,7 +123,8 @@ class MemTableSetWalTest {
             set.immutables().forEach(t -> recovered.add(t.id()));
             assertEquals(oldIds, recovered, "every old table recovered as immutable, newest first");
             assertTrue(set.mutable().isEmpty());
-            assertTrue(set.mutable().id() > oldMax, "ids continue above the old ones");
+            assertEquals(oldMax + 1, set.mutable().id(),
+                    "the newest log, empty, is the mutable table again");
             set.put(b("after"), b("restart"));
             set.freeze();
             assertTrue(set.immutables().get(0).id() > oldMax);
@@ -183,12 +186,12 @@ class MemTableSetWalTest {
                     "freezing does not delete logs");
             set.flushed(oldest);
             assertFalse(Files.exists(dir.resolve(walName(oldest.id()))));
-            assertEquals(2, walNames(dir).size());
+            assertEquals(3, walNames(dir).size(), "the frozen, the mutable, the prepared table");
         }
     }
 
     @Test
-    void build_deletesLogsThatRecoverEmpty() throws IOException {
+    void build_deletesEmptyLogsButReusesTheNewestAsTheMutableTable() throws IOException {
         Path dir = tmp.resolve("wal");
         long emptyId;
         try (MemTableSet set = open(TestBackend.concurrent(), dir, 1 << 20)) {
@@ -196,11 +199,47 @@ class MemTableSetWalTest {
             set.freeze();
             emptyId = set.mutable().id();
         }
-        assertEquals(2, walNames(dir).size(), "the empty mutable table's log stays on close");
+        assertEquals(List.of(walName(emptyId - 1), walName(emptyId), walName(emptyId + 1)),
+                walNames(dir), "the frozen table's, the empty mutable one's, the prepared one's");
         try (MemTableSet set = open(TestBackend.concurrent(), dir, 1 << 20)) {
             assertEquals(1, set.immutables().size(), "an empty log becomes no table");
-            assertFalse(Files.exists(dir.resolve(walName(emptyId))));
-            assertEquals(emptyId + 1, set.mutable().id(), "its id is not reused");
+            assertFalse(Files.exists(dir.resolve(walName(emptyId))), "and is deleted");
+            assertEquals(emptyId + 1, set.mutable().id(), "the newest log is the mutable table");
+            set.put(b("b"), b("2"));
+        }
+        try (MemTableSet set = open(TestBackend.concurrent(), dir, 1 << 20)) {
+            assertEquals(Optional.of(b("2")), set.get(b("b")), "written to the reused log");
+        }
+    }
+
+    /**
+     * Every table is flushed, so the directory holds only the empty logs of the mutable and the
+     * prepared table; a build then fails (no log can be created). Ids must not go back to 1: the
+     * newest log keeps the largest id on disk.
+     */
+    @Test
+    void build_idsNeverGoBackwardsAfterAFailedBuild() throws IOException {
+        Path dir = tmp.resolve("wal");
+        TestBackend backend = TestBackend.concurrent();
+        long newest;
+        try (MemTableSet set = open(backend, dir, 1 << 20)) {
+            for (int i = 0; i < 3; i++) {
+                set.put(b("k"), b("v" + i));
+                set.freeze();
+                set.flushed(set.oldestImmutable().orElseThrow());
+            }
+            newest = set.mutable().id();
+        }
+        backend.failLogCreation(true);
+        try (MemTableSet set = open(backend, dir, 1 << 20)) {
+            set.put(b("k"), b("after"));
+            assertThrows(UncheckedIOException.class, set::freeze);
+        }
+        backend.failLogCreation(false);
+        try (MemTableSet set = open(backend, dir, 1 << 20)) {
+            assertTrue(set.mutable().id() > newest, "ids rose: " + set.mutable().id()
+                    + " after " + newest);
+            assertEquals(Optional.of(b("after")), set.get(b("k")));
         }
     }
 
@@ -257,17 +296,18 @@ class MemTableSetWalTest {
             set.put(b("b"), b("2"));
             set.freeze();
             set.put(b("c"), b("3"));
-            List<FileTestWal> logs = new ArrayList<>();
-            for (String name : walNames(dir)) {
-                FileTestWal log = backend.log(dir.resolve(name));
-                logs.add(log);
-                assertTrue(log.syncedPosition() < log.position(), name + " starts unsynced");
+            List<FileTestWal> frozen = new ArrayList<>();
+            for (MemTable t : set.immutables()) {
+                FileTestWal log = backend.log(dir.resolve(walName(t.id())));
+                frozen.add(log);
+                assertEquals(log.position(), log.syncedPosition(), "sealed at its freeze: synced");
             }
-            assertEquals(3, logs.size());
+            assertEquals(2, frozen.size());
+            FileTestWal mutable = backend.log(dir.resolve(walName(set.mutable().id())));
+            assertTrue(mutable.syncedPosition() < mutable.position(), "the mutable log starts"
+                    + " unsynced");
             set.sync();
-            for (FileTestWal log : logs) {
-                assertEquals(log.position(), log.syncedPosition(), log.path() + " synced");
-            }
+            assertEquals(mutable.position(), mutable.syncedPosition(), "synced");
         }
     }
 

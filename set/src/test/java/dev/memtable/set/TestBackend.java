@@ -125,6 +125,16 @@ public final class TestBackend extends AbstractMemTableProvider {
         failLogCreation.set(fail);
     }
 
+    /** Makes creating a log take {@code millis} longer, as its two fsyncs do on a slow disk. */
+    public void logCreationDelay(long millis) {
+        testLogs.creationDelayMillis = millis;
+    }
+
+    /** Makes recovering any log fail with {@code failure} (null: recover normally). */
+    public void failRecovery(IOException failure) {
+        testLogs.recoveryFailure = failure;
+    }
+
     /** Returns how often two writes were inside one table's map at once (single-writer mode). */
     public int concurrentPutViolations() {
         return concurrentPutViolations.get();
@@ -134,6 +144,8 @@ public final class TestBackend extends AbstractMemTableProvider {
     private static final class TestLogs implements WalProvider {
         private final Map<Path, FileTestWal> logs;
         private final AtomicBoolean failCreation;
+        volatile long creationDelayMillis;
+        volatile IOException recoveryFailure;
 
         TestLogs(Map<Path, FileTestWal> logs, AtomicBoolean failCreation) {
             this.logs = logs;
@@ -150,6 +162,14 @@ public final class TestBackend extends AbstractMemTableProvider {
             if (failCreation.get()) {
                 throw new IOException("injected failure creating " + file);
             }
+            if (creationDelayMillis > 0) {
+                try {
+                    Thread.sleep(creationDelayMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted creating " + file, e);
+                }
+            }
             FileTestWal log = FileTestWal.create(file);
             logs.put(file, log);
             return log;
@@ -158,6 +178,10 @@ public final class TestBackend extends AbstractMemTableProvider {
         @Override
         public Wal recover(Path file, WalOptions options, Consumer<WriteBatch> replay)
                 throws IOException {
+            IOException failure = recoveryFailure;
+            if (failure != null) {
+                throw failure;
+            }
             FileTestWal log = FileTestWal.recover(file, replay);
             logs.put(file, log);
             return log;

@@ -2,6 +2,7 @@ package dev.memtable.tck;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -35,9 +36,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Rules {@code set06}, {@code set10} and {@code set11}: a {@link MemTableSet} over the backend under
- * test, where the backend decides the outcome: writers racing freezes through the set, and (for
- * backends with {@link Capability#WAL}) recovery of a WAL directory. The set's own behaviour
+ * Rules {@code set06} and {@code set10}–{@code set13}: a {@link MemTableSet} over the backend
+ * under test, where the backend decides the outcome: writers racing freezes through the set,
+ * sealing (what a set does to every table it freezes), and (for backends with
+ * {@link Capability#WAL}) recovery of a WAL directory. The set's own behaviour
  * (freezing, newest-first reads, merged scans, the flush hand-off, back-pressure) does not depend
  * on the backend and is tested in the set module. A failure here usually means the backend breaks
  * a {@link MemTable} rule the set relies on: thread safety, {@code get} during concurrent
@@ -181,6 +183,66 @@ public interface MemTableSetRules extends ContractSupport {
                 assertSameAnswers(model, reopened);
                 assertTrue(reopened.mutable().id() > maxId);
             }
+        }
+    }
+
+    /**
+     * set12: {@link MemTable#seal()}, which a set calls on every table it freezes or recovers,
+     * makes the table refuse writes ({@code put}, {@code delete}, {@code write} throw
+     * {@link IllegalStateException} naming the table) and changes nothing else: reads, size and
+     * {@code isEmpty} answer as before, {@code syncWal} and a second {@code seal} are harmless,
+     * and {@code close} still works. Look at {@code seal()}: a backend built on
+     * {@link dev.memtable.spi.AbstractMemTable} inherits it; a table that wraps another must
+     * forward it.
+     */
+    @Test
+    default void required_set12_sealRefusesWritesAndKeepsReads() throws IOException {
+        MemTable t = newTable();
+        t.put(b("a"), b("1"));
+        t.put(b("b"), b("2"));
+        Map<String, String> before = contents(t.scan(Bound.unbounded(), Bound.unbounded()));
+        long size = t.approximateSize();
+        t.seal();
+        for (Runnable write : List.<Runnable>of(() -> t.put(b("c"), b("3")),
+                () -> t.delete(b("a")), () -> t.write(new WriteBatch().put(b("c"), b("3"))))) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, write::run,
+                    "a write after seal()");
+            assertTrue(String.valueOf(e.getMessage()).contains("memtable " + t.id()),
+                    "the refusal names the table: " + e.getMessage());
+        }
+        assertEquals(before, contents(t.scan(Bound.unbounded(), Bound.unbounded())),
+                "contents after seal()");
+        assertEquals(Optional.of(b("1")), t.get(b("a")));
+        assertEquals(Optional.of(b("2")), t.get(b("b")));
+        assertEquals(size, t.approximateSize());
+        assertFalse(t.isEmpty());
+        t.syncWal();
+        t.seal();
+    }
+
+    /**
+     * set13: sealing a table with a write-ahead log syncs and closes the log and keeps the file:
+     * while the sealed table is still open, another table can recover the same file (the real
+     * log locks an open file) and finds every write. Look at {@code seal()} closing the log.
+     * Needs {@link Capability#WAL}.
+     */
+    @Test
+    default void optional_set13_sealClosesTheLogAndKeepsTheFile(@TempDir Path tmp)
+            throws IOException {
+        MemTableProvider provider = testedProvider();
+        assumeWal(provider);
+        Path file = tmp.resolve("set13.wal");
+        try (MemTable sealed = provider.createWithWal(1, file)) {
+            sealed.put(b("a"), b("1"));
+            sealed.write(new WriteBatch().put(b("b"), b("2")).delete(b("c")));
+            sealed.seal();
+            assertThrows(IllegalStateException.class, () -> sealed.put(b("d"), b("4")));
+            try (MemTable recovered = provider.recoverFromWal(2, file)) {
+                assertEquals(contents(sealed.scan(Bound.unbounded(), Bound.unbounded())),
+                        contents(recovered.scan(Bound.unbounded(), Bound.unbounded())),
+                        "the sealed table's log, recovered while the table is open");
+            }
+            assertEquals(Optional.of(b("2")), sealed.get(b("b")), "still readable");
         }
     }
 

@@ -2,6 +2,7 @@ package dev.memtable.tck;
 
 import dev.memtable.Bound;
 import dev.memtable.Bytes;
+import dev.memtable.MemTable;
 import dev.memtable.MemTableIterator;
 import dev.memtable.MemTables;
 import dev.memtable.RecoveryMode;
@@ -20,6 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -241,6 +243,109 @@ final class SetFlawBackends {
             }
             pending.clear();
             pendingBytes = 0;
+        }
+    }
+
+    /**
+     * Wraps the tables of a correct backend (to count calls, say) and forwards every method of
+     * {@link MemTable} but {@link MemTable#seal()}, which was added later: the interface's
+     * default then runs, which only syncs, so the table keeps taking writes and its log open.
+     */
+    static final class SealNotForwarded implements MemTableProvider {
+        private final MemTableProvider inner;
+
+        SealNotForwarded() {
+            this(new FlawedProvider(FlawedProvider.Flaw.NONE,
+                    EnumSet.of(Capability.WAL, Capability.CONCURRENT_WRITES)));
+        }
+
+        private SealNotForwarded(MemTableProvider inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public String name() {
+            return "flawed-seal-not-forwarded";
+        }
+
+        @Override
+        public Set<Capability> capabilities() {
+            return inner.capabilities();
+        }
+
+        @Override
+        public MemTable create(long id) {
+            return new Counted(inner.create(id));
+        }
+
+        @Override
+        public MemTable createWithWal(long id, Path walFile, WalOptions options)
+                throws IOException {
+            return new Counted(inner.createWithWal(id, walFile, options));
+        }
+
+        @Override
+        public MemTable recoverFromWal(long id, Path walFile, WalOptions options)
+                throws IOException {
+            return new Counted(inner.recoverFromWal(id, walFile, options));
+        }
+
+        @Override
+        public MemTableProvider withWalProvider(WalProvider logs) {
+            return new SealNotForwarded(inner.withWalProvider(logs));
+        }
+    }
+
+    /** Forwards everything but {@code seal()}. */
+    private record Counted(MemTable table) implements MemTable {
+        @Override
+        public long id() {
+            return table.id();
+        }
+
+        @Override
+        public void put(Bytes key, Bytes value) {
+            table.put(key, value);
+        }
+
+        @Override
+        public void delete(Bytes key) {
+            table.delete(key);
+        }
+
+        @Override
+        public void write(WriteBatch batch) {
+            table.write(batch);
+        }
+
+        @Override
+        public Optional<Bytes> get(Bytes key) {
+            return table.get(key);
+        }
+
+        @Override
+        public MemTableIterator scan(Bound lower, Bound upper) {
+            return table.scan(lower, upper);
+        }
+
+        @Override
+        public long approximateSize() {
+            return table.approximateSize();
+        }
+
+        @Override
+        public boolean isEmpty() {
+            return table.isEmpty();
+        }
+
+        @Override
+        public void syncWal() throws IOException {
+            table.syncWal();
+        }
+
+        @Override
+        public void close() throws IOException {
+            table.close();
         }
     }
 }
