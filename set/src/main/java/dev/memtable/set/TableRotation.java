@@ -9,16 +9,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The rotation of a {@link MemTableSet}'s tables: which tables are in use (a {@link Tables}
  * snapshot), the write path into the mutable table, freezing it, stalling while the set holds
- * {@code maxImmutables} immutable tables, releasing flushed tables, and closing. New tables come
- * from a {@link TableSource}. The facade adds argument checks, reads and durability on top.
+ * {@code maxImmutables} immutable tables ({@link Backpressure}), releasing flushed tables, and
+ * closing. New tables come from a {@link TableSource}; a failed log stops writes
+ * ({@link WriteStop}). The facade adds argument checks, reads and durability on top.
  *
  * <h2>The freeze protocol</h2>
  * <ul>
@@ -26,17 +25,22 @@ import java.util.concurrent.locks.ReentrantLock;
  *       table's <em>writer gate</em> ({@link TableSlot#enterWrite()}, a {@link StripedGate}),
  *       writes, and leaves. The snapshot is replaced copy-on-write under the <em>freeze lock</em>,
  *       which only freezes, releases and {@code close} take.</li>
- *   <li><b>A freeze</b> (lock held, room for one more immutable table) takes a new table from
- *       the source, installs the snapshot in which it is mutable and the old mutable table the
- *       newest immutable one, then shuts the old table's gate and waits until the writers inside
- *       have left. A writer that finds the gate shut reads the new snapshot and writes there. So
- *       no write lands in a table after its freeze returned, and {@link #oldestImmutable()} hands
- *       out a table only once its writers are gone: a table given to a flush is final.</li>
+ *   <li><b>A freeze</b> (lock held, room for one more immutable table) takes the next table
+ *       from the source (prepared ahead: no fsync while the lock is held), installs the snapshot
+ *       in which it is mutable and the old mutable table the newest immutable one, and shuts the
+ *       old table's gate. Then, without the lock, the freezing thread has the source prepare the
+ *       table after the new one, waits until the writers inside the old table have left, and
+ *       seals it ({@link TableSlot#drainAndSeal()}). A writer that finds the gate shut reads the
+ *       new snapshot and writes there. So no write lands in a table after its freeze returned,
+ *       and {@link #oldestImmutable()} hands out a table only once it is sealed: a table given to
+ *       a flush is final and holds no open log.</li>
  *   <li><b>Who freezes.</b> The writer whose write takes the table to {@code freezeAtBytes}
- *       claims the freeze ({@link TableSlot#claimFreeze()}: exactly one thread per table) and
- *       freezes that table, never another, so a just-installed empty table is never frozen. If
- *       it cannot (no room, or the source fails) it marks the table full; the next writer
- *       freezes it before writing, stalling for room as long as the stall timeout allows.</li>
+ *       marks it full at once, so writers arriving later wait for its freeze instead of
+ *       overfilling it (a table exceeds the size by at most the writes in flight), and claims the
+ *       freeze ({@link TableSlot#claimFreeze()}: exactly one thread per table). It freezes that
+ *       table, never another, so a just-installed empty table is never frozen. If it cannot (no
+ *       room, or the source fails), the next writer freezes the full table before writing,
+ *       stalling for room as long as the stall timeout allows.</li>
  *   <li><b>Readers never miss a table:</b> a table being frozen is in both snapshots (mutable in
  *       the old, newest immutable in the new).</li>
  *   <li><b>Release and close.</b> A release drops the oldest immutable table from the snapshot
@@ -60,14 +64,11 @@ final class TableRotation {
 
     private final TableSource source;
     private final long freezeAtBytes;
-    private final int maxImmutables;
-    private final Duration stallTimeout;
+    private final Backpressure room;
     /** Serialises writes for a backend without concurrent writes; else null. */
     private final Lock serialWrites;
 
     private final ReentrantLock freezeLock = new ReentrantLock();
-    /** Signalled when a table is released or the set closes: stalled writers re-check. */
-    private final Condition roomOrClosed = freezeLock.newCondition();
     /** Released tables, still open while readers pin them; closed with the set if still open. */
     private final Set<TableSlot> retiring = ConcurrentHashMap.newKeySet();
 
@@ -84,8 +85,7 @@ final class TableRotation {
         this.source = source;
         this.tables = initial;
         this.freezeAtBytes = freezeAtBytes;
-        this.maxImmutables = maxImmutables;
-        this.stallTimeout = stallTimeout;
+        this.room = new Backpressure(maxImmutables, stallTimeout, freezeLock.newCondition());
         this.serialWrites = serialWrites ? new ReentrantLock() : null;
     }
 
@@ -174,7 +174,7 @@ final class TableRotation {
         freezeLock.lock();
         try {
             if (closed || tables.mutable != m || stop.isStopped()
-                    || tables.immutables.size() >= maxImmutables) {
+                    || !room.hasRoom(tables)) {
                 return;
             }
             frozen = doFreeze(m);
@@ -198,11 +198,11 @@ final class TableRotation {
                 if (tables.mutable != m) {
                     return;
                 }
-                if (tables.immutables.size() < maxImmutables) {
+                if (room.hasRoom(tables)) {
                     frozen = doFreeze(m);
                     break;
                 }
-                awaitRoom(start);
+                room.await(start, tables);
             }
         } finally {
             freezeLock.unlock();
@@ -231,11 +231,11 @@ final class TableRotation {
                 if (tables.mutable != m || m.table.isEmpty()) {
                     return false;
                 }
-                if (tables.immutables.size() < maxImmutables) {
+                if (room.hasRoom(tables)) {
                     frozen = doFreeze(m);
                     break;
                 }
-                awaitRoom(start);
+                room.await(start, tables);
                 checkWritable();
             }
         } finally {
@@ -265,8 +265,8 @@ final class TableRotation {
             if (failed == null) {
                 return false;
             }
-            while (tables.immutables.size() >= maxImmutables) {
-                awaitRoom(start);
+            while (!room.hasRoom(tables)) {
+                room.await(start, tables);
                 checkOpen();
             }
             try {
@@ -317,36 +317,6 @@ final class TableRotation {
         stop.check();
     }
 
-    /** Waits (freeze lock held) for a release or close, or throws at the stall timeout. */
-    private void awaitRoom(long start) {
-        long remaining = stallTimeout.toNanos() - (System.nanoTime() - start);
-        if (remaining <= 0) {
-            throw stalled(start, null);
-        }
-        try {
-            roomOrClosed.awaitNanos(remaining);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw stalled(start, e);
-        }
-    }
-
-    private WriteStallException stalled(long start, InterruptedException interrupt) {
-        Duration waited = Duration.ofNanos(System.nanoTime() - start);
-        String why = interrupt != null
-                ? "was interrupted after waiting " + millis(waited)
-                : "waited " + millis(waited) + " (stallTimeout " + millis(stallTimeout) + ")";
-        return new WriteStallException("Write stalled: the memtable set holds "
-                + tables.immutables.size() + " immutable tables (maxImmutables = " + maxImmutables
-                + ") and needs a freeze; it " + why + " for a table to be released with"
-                + " flushed(oldestImmutable()). The write was not applied; the set is unchanged.",
-                maxImmutables, waited, interrupt);
-    }
-
-    private static String millis(Duration d) {
-        return TimeUnit.NANOSECONDS.toMillis(d.toNanos()) + " ms";
-    }
-
     // ------------------------------------------------------------------ flush hand-off
 
     /** Returns the oldest immutable table once its writers are gone, or empty if there is none. */
@@ -382,7 +352,7 @@ final class TableRotation {
             retiring.removeIf(TableSlot::isClosed);
             retiring.add(oldest);
             tables = s.withoutOldest();
-            roomOrClosed.signalAll();
+            room.wakeAll();
         } finally {
             freezeLock.unlock();
         }
@@ -431,7 +401,7 @@ final class TableRotation {
             }
             closed = true;
             last = tables;
-            roomOrClosed.signalAll();
+            room.wakeAll();
         } finally {
             freezeLock.unlock();
         }
