@@ -59,6 +59,9 @@ final class SetFlawBackends {
                 protected void doPut(Bytes key, Bytes value) {
                     TreeMap<Bytes, Bytes> copy = new TreeMap<>(map);
                     copy.put(key, value);
+                    // A copy of a large map takes long; yielding here gives the small tables of
+                    // the kit the same window for another put to run in between.
+                    Thread.yield();
                     map = copy; // the flaw: no compare-and-set against a concurrent put
                 }
 
