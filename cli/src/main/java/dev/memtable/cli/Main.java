@@ -46,22 +46,10 @@ public final class Main implements Runnable {
                 commandLine.usage(commandLine.getErr());
                 return USAGE;
             }
-            commandLine.getErr().println("memtable: " + describe(e));
+            commandLine.getErr().println("memtable: " + Failures.describe(e));
             return PROBLEM;
         });
         return cl;
-    }
-
-    /** A one-line description of a failure: its message and its causes', no stack trace. */
-    static String describe(Throwable e) {
-        StringBuilder sb = new StringBuilder(String.valueOf(e.getMessage() != null ? e.getMessage()
-                : e.getClass().getSimpleName()));
-        for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
-            if (c.getMessage() != null && !sb.toString().contains(c.getMessage())) {
-                sb.append(": ").append(c.getMessage());
-            }
-        }
-        return sb.toString();
     }
 
     /** Runs the command with {@code args} and returns the exit code. */

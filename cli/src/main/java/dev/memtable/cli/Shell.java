@@ -113,7 +113,7 @@ final class Shell {
         } catch (IllegalArgumentException | IllegalStateException e) {
             out.println("error: " + e.getMessage());
         } catch (RuntimeException e) {
-            out.println("error: " + Main.describe(e));
+            out.println("error: " + Failures.describe(e));
         }
         out.flush();
         return true;

@@ -8,9 +8,8 @@ import dev.memtable.WriteBatch;
 import dev.memtable.spi.WalInspector;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.AccessDeniedException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,14 +96,8 @@ final class WalCommand implements Runnable {
             return null;
         } catch (WalCorruptionException e) {
             return e;
-        } catch (NoSuchFileException e) {
-            throw new IllegalStateException("no such file: " + file.toAbsolutePath(), e);
-        } catch (AccessDeniedException e) {
-            throw new IllegalStateException("cannot read " + file.toAbsolutePath()
-                    + ": permission denied", e);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read " + file.toAbsolutePath() + ": "
-                    + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read " + file, e);
         }
     }
 
