@@ -71,8 +71,8 @@ final class WalCommand implements Runnable {
                 out.printf(Locale.ROOT, "offset %d: record of %d bytes, %d %s, checksum ok%n",
                         offset, length, batch.size(), batch.size() == 1 ? "entry" : "entries");
                 for (WriteBatch.Entry e : batch.entries()) {
-                    out.println(e.isDelete() ? "  delete " + Shell.show(e.key())
-                            : "  put " + Shell.show(e.key()) + " " + Shell.show(e.value()));
+                    out.println(e.isDelete() ? "  delete " + ShellSyntax.show(e.key())
+                            : "  put " + ShellSyntax.show(e.key()) + " " + ShellSyntax.show(e.value()));
                 }
             }
         }
