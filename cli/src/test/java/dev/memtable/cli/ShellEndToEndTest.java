@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,8 +35,13 @@ class ShellEndToEndTest {
         final BufferedReader out;
 
         ShellProcess(Path dir, String... extra) throws IOException {
+            this(List.of(), dir, extra);
+        }
+
+        ShellProcess(List<String> jvmOptions, Path dir, String... extra) throws IOException {
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(jvmOptions);
             String modulePath = System.getProperty("jdk.module.path");
             if (modulePath != null) {
                 command.addAll(List.of("--module-path", modulePath,
@@ -93,6 +99,32 @@ class ShellEndToEndTest {
             shell.in.flush();
             assertTrue(shell.process.waitFor(30, TimeUnit.SECONDS));
             assertEquals(0, shell.process.exitValue());
+        }
+    }
+
+    @Test
+    void shell_lineLargerThanTheHeap_isRefusedAndTheShellGoesOn() throws Exception {
+        long heap = 96L << 20;
+        try (ShellProcess shell = new ShellProcess(List.of("-Xmx" + (heap >> 20) + "m"), dir)) {
+            byte[] chunk = new byte[1 << 20];
+            java.util.Arrays.fill(chunk, (byte) 'x');
+            OutputStream raw = shell.process.getOutputStream();
+            raw.write("put k ".getBytes(StandardCharsets.US_ASCII));
+            long sent = 6;
+            while (sent < 2 * heap) {
+                raw.write(chunk);
+                sent += chunk.length;
+            }
+            String answer = shell.send("");
+            assertTrue(answer.startsWith(String.format(java.util.Locale.ROOT,
+                    "error: line 1 is too long: %,d bytes, and a line may have %,d", sent,
+                    InputLines.MAX_LINE_BYTES)), answer);
+            assertEquals("OK", shell.send("put a 1"));
+            assertEquals("1", shell.send("get a"));
+            shell.in.write("quit\n");
+            shell.in.flush();
+            assertTrue(shell.process.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(Main.PROBLEM, shell.process.exitValue(), "a line failed");
         }
     }
 }
