@@ -109,13 +109,19 @@ class ShellEndToEndTest {
             byte[] chunk = new byte[1 << 20];
             java.util.Arrays.fill(chunk, (byte) 'x');
             OutputStream raw = shell.process.getOutputStream();
-            raw.write("put k ".getBytes(StandardCharsets.US_ASCII));
             long sent = 6;
-            while (sent < 2 * heap) {
-                raw.write(chunk);
-                sent += chunk.length;
+            String answer;
+            try {
+                raw.write("put k ".getBytes(StandardCharsets.US_ASCII));
+                while (sent < 2 * heap) {
+                    raw.write(chunk);
+                    sent += chunk.length;
+                }
+                answer = shell.send("");
+            } catch (IOException e) {
+                throw new AssertionError("the shell died reading the line: "
+                        + shell.out.lines().limit(5).toList(), e);
             }
-            String answer = shell.send("");
             assertTrue(answer.startsWith(String.format(java.util.Locale.ROOT,
                     "error: line 1 is too long: %,d bytes, and a line may have %,d", sent,
                     InputLines.MAX_LINE_BYTES)), answer);
