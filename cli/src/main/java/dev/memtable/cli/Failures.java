@@ -31,8 +31,9 @@ final class Failures {
      * Describes {@code failure} and its causes in one line: each message, outermost first, joined
      * by {@code ": "}. A file-system exception contributes {@code file: reason}, or only the reason
      * when the text before it already names the file. A message already contained in the text is
-     * not repeated, a wrapper whose message is only its cause's {@code toString()} adds nothing, and
-     * a throwable without a message contributes its simple class name. Line breaks become spaces.
+     * not repeated, a wrapper whose message is only its cause's {@code toString()} adds nothing,
+     * and a throwable without a message contributes its simple class name. Line breaks become
+     * spaces.
      *
      * @throws NullPointerException if {@code failure} is null
      */
@@ -55,8 +56,8 @@ final class Failures {
     /** What {@code t} adds to {@code sofar}; empty if nothing. */
     private static String part(Throwable t, CharSequence sofar) {
         if (t instanceof FileSystemException f) {
-            String where = f.getFile() == null ? null
-                    : f.getOtherFile() == null ? f.getFile() : f.getFile() + " -> " + f.getOtherFile();
+            String where = f.getFile() == null ? null : f.getOtherFile() == null ? f.getFile()
+                    : f.getFile() + " -> " + f.getOtherFile();
             String why = reason(f);
             return where == null || sofar.toString().contains(where) ? why : where + ": " + why;
         }

@@ -73,7 +73,8 @@ final class InputLines {
     InputLines(InputStream in, int maxLineBytes) {
         this.in = Objects.requireNonNull(in, "in");
         if (maxLineBytes < 1) {
-            throw new IllegalArgumentException("maxLineBytes must be positive, not " + maxLineBytes);
+            throw new IllegalArgumentException("maxLineBytes must be positive, not "
+                    + maxLineBytes);
         }
         this.maxLineBytes = maxLineBytes;
     }

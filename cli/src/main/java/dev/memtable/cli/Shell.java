@@ -30,13 +30,13 @@ final class Shell {
             "  get KEY            print KEY's value, (deleted) or (not found)",
             "  delete KEY         delete KEY (writes a tombstone)",
             "  scan [FROM] [TO]   list live entries with FROM <= key < TO (either may be omitted;",
-            "                     use - for an open end, e.g. scan - m)",
+            "                     use - for an open end, e.g. scan - m; \"-\" is the key -)",
             "  freeze             freeze the mutable table now",
             "  stats              tables, ids, sizes",
             "  help               this text",
             "  quit               sync and leave (exit and Ctrl-D too)",
-            "In quotes, \\\" is a quote and \\\\ a backslash. Input is UTF-8 text: write other bytes"
-                    + " as hex.",
+            "In quotes, \\\" is a quote and \\\\ a backslash. Input is UTF-8 text: write other"
+                    + " bytes as hex.",
             "A failed line prints error: and the shell goes on; with piped input it exits with 1"
                     + " at the end if any line failed.");
 
@@ -106,7 +106,8 @@ final class Shell {
                 arity(args, 2, 2, "put KEY VALUE");
                 Bytes value = ShellSyntax.parse(args.get(1));
                 if (value.isEmpty()) {
-                    throw new IllegalArgumentException("an empty value is a delete; use delete KEY");
+                    throw new IllegalArgumentException(
+                            "an empty value is a delete; use delete KEY");
                 }
                 set.put(ShellSyntax.parse(args.get(0)), value);
                 out.println("OK");
@@ -163,12 +164,13 @@ final class Shell {
     private void stats() {
         out.println("store: " + describe);
         MemTable m = set.mutable();
-        out.printf("mutable: table %d, %,d bytes written%s%n", m.id(), m.approximateSize(),
-                m.isEmpty() ? " (empty)" : "");
+        out.printf(Locale.ROOT, "mutable: table %d, %,d bytes written%s%n", m.id(),
+                m.approximateSize(), m.isEmpty() ? " (empty)" : "");
         List<MemTable> frozen = set.immutables();
         out.println("immutable: " + frozen.size() + (frozen.isEmpty() ? "" : " (newest first)"));
         for (MemTable t : frozen) {
-            out.printf("  table %d, %,d bytes written%n", t.id(), t.approximateSize());
+            out.printf(Locale.ROOT, "  table %d, %,d bytes written%n", t.id(),
+                    t.approximateSize());
         }
     }
 

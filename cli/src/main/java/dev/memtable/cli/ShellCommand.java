@@ -214,7 +214,8 @@ final class ShellCommand implements Callable<Integer> {
     /** Tells the user of damage that recovery dropped or skipped. */
     private void warn(PrintWriter err, WalCorruption c) {
         err.printf(Locale.ROOT, "memtable: warning: %s %d bytes at offset %d of %s: %s%n",
-                recovery.mode == RecoveryMode.SALVAGE ? "salvage skipped" : "dropped a torn tail of",
+                recovery.mode == RecoveryMode.SALVAGE ? "salvage skipped"
+                        : "dropped a torn tail of",
                 c.length(), c.offset(), c.file(), c.reason());
         err.flush();
     }

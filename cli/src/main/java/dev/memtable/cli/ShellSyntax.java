@@ -78,7 +78,8 @@ final class ShellSyntax {
                         break;
                     }
                     if (d == '\\') {
-                        if (i >= line.length() || (line.charAt(i) != '"' && line.charAt(i) != '\\')) {
+                        char e = i < line.length() ? line.charAt(i) : 0;
+                        if (i >= line.length() || e != '"' && e != '\\') {
                             throw new IllegalArgumentException("bad escape at column " + i
                                     + ": only \\\" and \\\\ are allowed");
                         }
@@ -123,8 +124,9 @@ final class ShellSyntax {
             }
         }
         if (t.length() % 2 != 0) {
-            throw new IllegalArgumentException("bad hex " + quote(t) + ": an odd number of digits ("
-                    + (t.length() - 2) + "); each byte takes two (quote the word to mean the text)");
+            throw new IllegalArgumentException("bad hex " + quote(t) + ": an odd number of digits"
+                    + " (" + (t.length() - 2) + "); each byte takes two (quote the word to mean the"
+                    + " text)");
         }
         return Bytes.fromHex(t.substring(2));
     }

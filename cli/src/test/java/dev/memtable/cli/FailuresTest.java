@@ -35,7 +35,8 @@ class FailuresTest {
         assertEquals("/d/LOCK: Is a directory",
                 Failures.describe(new FileSystemException("/d/LOCK", null, "Is a directory")));
         assertEquals("/a -> /b: Invalid cross-device link",
-                Failures.describe(new FileSystemException("/a", "/b", "Invalid cross-device link")));
+                Failures.describe(new FileSystemException("/a", "/b",
+                        "Invalid cross-device link")));
         assertEquals("Read-only file system",
                 Failures.describe(new FileSystemException(null, null, "Read-only file system")));
     }
@@ -60,7 +61,8 @@ class FailuresTest {
     @Test
     void describe_causeChain_joinsMessagesWithoutRepeats() {
         assertEquals("opening: disk on fire",
-                Failures.describe(new RuntimeException("opening", new IOException("disk on fire"))));
+                Failures.describe(new RuntimeException("opening",
+                        new IOException("disk on fire"))));
         assertEquals("log failed: disk on fire", Failures.describe(
                 new IOException("log failed: disk on fire", new IOException("disk on fire"))));
         assertEquals("append: ClosedChannelException",

@@ -99,7 +99,8 @@ class ShellCommandTest {
         List<String> out = run.out().lines().toList();
         assertEquals(6, out.size(), run.toString());
         assertTrue(out.get(0).startsWith("error: line 1: the byte 0xff at offset 4 is not valid"
-                + " UTF-8; the line was skipped. Write bytes that are not UTF-8 text as hex"), out.get(0));
+                + " UTF-8; the line was skipped. Write bytes that are not UTF-8 text as hex"),
+                out.get(0));
         assertTrue(out.get(1).startsWith("error: line 2: the byte 0xfe at offset 4"), out.get(1));
         assertEquals(List.of("OK", "(not found)", "one", "(not found)"), out.subList(2, 6),
                 "nothing was stored under U+FFFD");
@@ -180,7 +181,8 @@ class ShellCommandTest {
         CliRun salvaged = shell("get a\nget b\nget c\n", "--recovery", "salvage");
         assertEquals(Main.OK, salvaged.exitCode(), salvaged.toString());
         assertEquals("1\n(not found)\n3\n", salvaged.out());
-        assertTrue(salvaged.err().contains("memtable: warning: salvage skipped "), salvaged.toString());
+        assertTrue(salvaged.err().contains("memtable: warning: salvage skipped "),
+                salvaged.toString());
         assertTrue(salvaged.err().contains(" at offset " + offsets[1] + " of " + log),
                 salvaged.toString());
     }
@@ -206,6 +208,7 @@ class ShellCommandTest {
     void shell_badRecoveryMode_isAUsageError() {
         CliRun run = shell("", "--recovery", "hopeful");
         assertEquals(Main.USAGE, run.exitCode(), run.toString());
-        assertTrue(run.err().contains("expected one of [tolerate, strict, salvage]"), run.toString());
+        assertTrue(run.err().contains("expected one of [tolerate, strict, salvage]"),
+                run.toString());
     }
 }

@@ -3,6 +3,7 @@ package dev.memtable.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.memtable.MemTable;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -104,7 +105,9 @@ class ShellEndToEndTest {
 
     @Test
     void shell_lineLargerThanTheHeap_isRefusedAndTheShellGoesOn() throws Exception {
-        long heap = 96L << 20;
+        // Enough heap for a line at the bound (about 128 MiB is needed for a put of a key and a
+        // value at their limits in hex); the line sent is twice the heap.
+        long heap = 192L << 20;
         try (ShellProcess shell = new ShellProcess(List.of("-Xmx" + (heap >> 20) + "m"), dir)) {
             byte[] chunk = new byte[1 << 20];
             java.util.Arrays.fill(chunk, (byte) 'x');
@@ -126,6 +129,15 @@ class ShellEndToEndTest {
                     "error: line 1 is too long: %,d bytes, and a line may have %,d", sent,
                     InputLines.MAX_LINE_BYTES)), answer);
             assertEquals("OK", shell.send("put a 1"));
+            assertEquals("1", shell.send("get a"));
+            // A line at the bound's purpose, a key and a value at their limits in hex, is taken.
+            shell.in.write("put 0x" + "6b".repeat(MemTable.MAX_KEY_LENGTH) + " 0x");
+            shell.in.flush();
+            byte[] hex = "76".repeat(1 << 20).getBytes(StandardCharsets.US_ASCII);
+            for (int i = 0; i < MemTable.MAX_VALUE_LENGTH >> 20; i++) {
+                raw.write(hex);
+            }
+            assertEquals("OK", shell.send(""));
             assertEquals("1", shell.send("get a"));
             shell.in.write("quit\n");
             shell.in.flush();
