@@ -38,7 +38,18 @@ final class Failures {
      * @throws NullPointerException if {@code failure} is null
      */
     static String describe(Throwable failure) {
-        StringBuilder text = new StringBuilder();
+        return describe("", failure);
+    }
+
+    /**
+     * Describes {@code failure} as {@link #describe(Throwable)} does, after {@code context}
+     * (e.g. {@code "cannot use directory /d"}) and {@code ": "}; a file the context names already
+     * is not named again.
+     *
+     * @throws NullPointerException if an argument is null
+     */
+    static String describe(String context, Throwable failure) {
+        StringBuilder text = new StringBuilder(context);
         Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
             String part = part(t, text);

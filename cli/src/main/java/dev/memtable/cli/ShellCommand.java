@@ -95,15 +95,15 @@ final class ShellCommand implements Callable<Integer> {
             err.println("memtable: " + corruptionAdvice(e));
             return Main.PROBLEM;
         } catch (IOException e) {
-            err.println("memtable: cannot open the store in " + dir.toAbsolutePath() + ": "
-                    + Failures.describe(e));
+            err.println("memtable: " + Failures.describe("cannot open the store in "
+                    + dir.toAbsolutePath(), e));
             return Main.PROBLEM;
         }
         try (MemTableSet set = opened) {
             String describe = provider.name() + " backend, logs in " + dir.toAbsolutePath();
             Shell shell = new Shell(set, out, describe);
-            boolean interactive = System.console() != null;
-            if (interactive) {
+            boolean onTerminal = System.console() != null;
+            if (onTerminal) {
                 try (Terminal terminal = TerminalBuilder.builder().system(true)
                         .encoding(StandardCharsets.UTF_8).build()) {
                     out.println("memtable shell: " + describe + ". Type help for the commands.");
@@ -115,7 +115,7 @@ final class ShellCommand implements Callable<Integer> {
                 piped(new InputLines(input), shell);
             }
             shell.sync();
-            return !interactive && shell.failures() > 0 ? Main.PROBLEM : Main.OK;
+            return !onTerminal && shell.failures() > 0 ? Main.PROBLEM : Main.OK;
         }
     }
 
@@ -172,6 +172,16 @@ final class ShellCommand implements Callable<Integer> {
             throw new UsageException("--dir is empty; name a directory (--dir . for the current"
                     + " one)");
         }
+        if (Files.isSymbolicLink(dir) && !Files.exists(dir)) {
+            String target;
+            try {
+                target = Files.readSymbolicLink(dir).toString();
+            } catch (IOException e) {
+                target = "a path";
+            }
+            throw new UsageException("--dir " + dir + " is a symbolic link to " + target
+                    + ", which does not exist");
+        }
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new UsageException("--dir " + dir + " is "
                     + (Files.isRegularFile(dir) ? "a file" : "not a directory")
@@ -184,8 +194,8 @@ final class ShellCommand implements Callable<Integer> {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot use directory " + dir.toAbsolutePath() + ": "
-                    + Failures.describe(e), e);
+            throw new IllegalStateException(Failures.describe("cannot use directory "
+                    + dir.toAbsolutePath(), e), e);
         }
         if (!Files.isReadable(dir) || !Files.isWritable(dir) || !Files.isExecutable(dir)) {
             throw new IllegalStateException("cannot use directory " + dir.toAbsolutePath()

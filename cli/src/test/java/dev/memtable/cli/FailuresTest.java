@@ -53,6 +53,15 @@ class FailuresTest {
     }
 
     @Test
+    void describe_withContext_namesAFileOnlyOnce() {
+        assertEquals("cannot use directory /d/data: Not a directory", Failures.describe(
+                "cannot use directory /d/data",
+                new FileSystemException("/d/data", null, "Not a directory")));
+        assertEquals("cannot open the store in /d: /d/LOCK: permission denied",
+                Failures.describe("cannot open the store in /d", new AccessDeniedException("/d/LOCK")));
+    }
+
+    @Test
     void describe_wrapperMadeFromItsCause_addsNothing() {
         assertEquals("/x: permission denied",
                 Failures.describe(new UncheckedIOException(new AccessDeniedException("/x"))));

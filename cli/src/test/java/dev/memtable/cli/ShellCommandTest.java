@@ -38,8 +38,8 @@ class ShellCommandTest {
         Path bad = file.resolve("data");
         CliRun run = CliRun.of("shell", "--dir", bad.toString());
         assertEquals(Main.PROBLEM, run.exitCode(), run.toString());
-        assertTrue(run.err().contains("cannot use directory " + bad.toAbsolutePath()),
-                run.toString());
+        assertTrue(run.err().contains("memtable: cannot use directory " + bad.toAbsolutePath()
+                + ": Not a directory\n"), "the path once, then the reason: " + run);
         assertTrue(!run.err().contains("\tat "), "no stack trace: " + run);
     }
 
@@ -131,6 +131,15 @@ class ShellCommandTest {
         assertTrue(run.err().contains("--dir " + file + " is a file; name a directory"),
                 run.toString());
         assertEquals("a file", Files.readString(file));
+    }
+
+    @Test
+    void shell_dirThatIsADanglingLink_isAUsageError() throws IOException {
+        Path link = Files.createSymbolicLink(tmp.resolve("link"), tmp.resolve("gone"));
+        CliRun run = CliRun.withInput("put a 1\n", "shell", "--dir", link.toString());
+        assertEquals(Main.USAGE, run.exitCode(), run.toString());
+        assertTrue(run.err().contains("--dir " + link + " is a symbolic link to "
+                + tmp.resolve("gone") + ", which does not exist"), run.toString());
     }
 
     @Test
