@@ -1,5 +1,6 @@
 package dev.memtable.cli;
 
+import java.io.InputStream;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -35,38 +36,36 @@ public final class Main implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "Missing a command.");
     }
 
-    /** Builds the command line with the project's error handling. */
-    static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+    /** Builds the command line with the project's error handling; the shell reads {@code in}. */
+    static CommandLine commandLine(InputStream in, PrintWriter out, PrintWriter err) {
         CommandLine cl = new CommandLine(new Main());
         cl.setOut(out);
         cl.setErr(err);
+        ShellCommand shell = cl.getSubcommands().get("shell").getCommand();
+        shell.input = in;
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof UsageException) {
                 commandLine.getErr().println("memtable: " + e.getMessage());
                 commandLine.usage(commandLine.getErr());
                 return USAGE;
             }
-            commandLine.getErr().println("memtable: " + describe(e));
+            commandLine.getErr().println("memtable: " + Failures.describe(e));
             return PROBLEM;
         });
         return cl;
     }
 
-    /** A one-line description of a failure: its message and its causes', no stack trace. */
-    static String describe(Throwable e) {
-        StringBuilder sb = new StringBuilder(String.valueOf(e.getMessage() != null ? e.getMessage()
-                : e.getClass().getSimpleName()));
-        for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
-            if (c.getMessage() != null && !sb.toString().contains(c.getMessage())) {
-                sb.append(": ").append(c.getMessage());
-            }
-        }
-        return sb.toString();
+    /**
+     * Runs the command with {@code args}, the shell reading standard input, and returns the exit
+     * code.
+     */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        return run(args, System.in, out, err);
     }
 
-    /** Runs the command with {@code args} and returns the exit code. */
-    public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        return commandLine(out, err).execute(args);
+    /** Runs the command with {@code args}, the shell reading {@code in}; returns the exit code. */
+    static int run(String[] args, InputStream in, PrintWriter out, PrintWriter err) {
+        return commandLine(in, out, err).execute(args);
     }
 
     /** Entry point. */

@@ -1,19 +1,20 @@
 package dev.memtable.cli;
 
-import dev.memtable.set.MemTableSet;
 import dev.memtable.MemTables;
+import dev.memtable.RecoveryMode;
 import dev.memtable.SyncPolicy;
+import dev.memtable.WalCorruption;
+import dev.memtable.WalCorruptionException;
 import dev.memtable.WalOptions;
+import dev.memtable.set.MemTableSet;
 import dev.memtable.spi.MemTableProvider;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
@@ -30,12 +31,15 @@ import picocli.CommandLine.Spec;
  * {@code memtable shell}: a key-value shell on a {@link MemTableSet} whose write-ahead logs live in
  * a directory. Every write is synced before its {@code OK} is printed
  * ({@link SyncPolicy#EVERY_WRITE}), so a shell killed at any moment loses nothing it acknowledged.
- * Interactive on a terminal (JLine: history, line editing); reads standard input line by line
- * otherwise.
+ * Interactive on a terminal (JLine: history, line editing); otherwise it reads its input with
+ * {@link InputLines} and exits with {@link Main#PROBLEM} if any line failed.
  */
 @Command(name = "shell", mixinStandardHelpOptions = true,
         description = {"A persistent key-value shell. Type help inside it for the commands.",
-                "Every acknowledged write survives a kill: start it again on the same directory."})
+                "Every acknowledged write survives a kill: start it again on the same directory.",
+                "With piped input the shell goes on after a failed line and exits with 1 at the"
+                        + " end if any line failed (0 otherwise); input must be UTF-8 text, other"
+                        + " bytes are written as hex (0x...)."})
 final class ShellCommand implements Callable<Integer> {
 
     @Spec
@@ -54,6 +58,16 @@ final class ShellCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     long freezeAt;
 
+    @Option(names = "--recovery", paramLabel = "MODE", defaultValue = "tolerate",
+            description = "How to read damaged logs at start: tolerate (default) drops a torn"
+                    + " tail and refuses damage followed by valid records; strict refuses any"
+                    + " damage; salvage skips every damaged region, losing the writes in it, and"
+                    + " keeps every intact record.")
+    WalCommand.Mode recovery;
+
+    /** Piped input; {@link Main} sets it (tests give their own). */
+    InputStream input = System.in;
+
     @Override
     public Integer call() throws Exception {
         MemTableProvider provider;
@@ -65,53 +79,113 @@ final class ShellCommand implements Callable<Integer> {
         if (freezeAt < 1) {
             throw new UsageException("--freeze-at must be positive, not " + freezeAt);
         }
-        openDirectory();
+        checkDirectoryOption();
         PrintWriter out = spec.commandLine().getOut();
-        try (MemTableSet set = MemTableSet.builder().backend(provider).freezeAtBytes(freezeAt)
-                .walDirectory(dir)
-                .walOptions(WalOptions.defaults().withSyncPolicy(SyncPolicy.EVERY_WRITE))
-                .build()) {
+        PrintWriter err = spec.commandLine().getErr();
+        openDirectory();
+        MemTableSet opened;
+        try {
+            opened = MemTableSet.builder().backend(provider).freezeAtBytes(freezeAt)
+                    .walDirectory(dir)
+                    .walOptions(WalOptions.defaults().withSyncPolicy(SyncPolicy.EVERY_WRITE)
+                            .withRecoveryMode(recovery.mode)
+                            .withCorruptionListener(c -> warn(err, c)))
+                    .build();
+        } catch (WalCorruptionException e) {
+            err.println("memtable: " + corruptionAdvice(e));
+            return Main.PROBLEM;
+        } catch (IOException e) {
+            err.println("memtable: " + Failures.describe("cannot open the store in "
+                    + dir.toAbsolutePath(), e));
+            return Main.PROBLEM;
+        }
+        try (MemTableSet set = opened) {
             String describe = provider.name() + " backend, logs in " + dir.toAbsolutePath();
             Shell shell = new Shell(set, out, describe);
-            if (System.console() != null) {
-                interactive(shell, describe);
-            } else {
-                BufferedReader in = new BufferedReader(
-                        new InputStreamReader(System.in, StandardCharsets.UTF_8));
-                for (String line = in.readLine(); line != null; line = in.readLine()) {
-                    if (!shell.execute(line)) {
-                        break;
-                    }
+            boolean onTerminal = System.console() != null;
+            if (onTerminal) {
+                try (Terminal terminal = TerminalBuilder.builder().system(true)
+                        .encoding(StandardCharsets.UTF_8).build()) {
+                    out.println("memtable shell: " + describe + ". Type help for the commands.");
+                    out.flush();
+                    interactive(terminal, shell,
+                            Path.of(System.getProperty("user.home"), ".memtable_history"));
                 }
+            } else {
+                piped(new InputLines(input), shell);
             }
             shell.sync();
+            return !onTerminal && shell.failures() > 0 ? Main.PROBLEM : Main.OK;
         }
-        return Main.OK;
     }
 
-    private void interactive(Shell shell, String describe) throws IOException {
-        PrintWriter out = spec.commandLine().getOut();
-        try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
-            LineReader reader = LineReaderBuilder.builder().terminal(terminal)
-                    .appName("memtable")
-                    .variable(LineReader.HISTORY_FILE,
-                            Path.of(System.getProperty("user.home"), ".memtable_history"))
-                    .build();
-            out.println("memtable shell: " + describe + ". Type help for the commands.");
-            out.flush();
-            while (true) {
-                String line;
-                try {
-                    line = reader.readLine("memtable> ");
-                } catch (UserInterruptException e) {
-                    continue;
-                } catch (EndOfFileException e) {
-                    break;
-                }
-                if (!shell.execute(line)) {
-                    break;
-                }
+    /** Runs the lines of piped input until its end or {@code quit}. */
+    static void piped(InputLines lines, Shell shell) throws IOException {
+        while (true) {
+            String line;
+            try {
+                line = lines.next();
+            } catch (InputLines.BadLine e) {
+                shell.refuse(e.getMessage());
+                continue;
             }
+            if (line == null || !shell.execute(line)) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Runs the lines typed on {@code terminal} until end of input or {@code quit}; Ctrl-C drops
+     * the line being typed. Each line is checked by {@link InputLines#checkDecoded}.
+     *
+     * @param history the history file, or null for none
+     */
+    static void interactive(Terminal terminal, Shell shell, Path history) {
+        LineReaderBuilder builder = LineReaderBuilder.builder().terminal(terminal)
+                .appName("memtable");
+        if (history != null) {
+            builder.variable(LineReader.HISTORY_FILE, history);
+        }
+        LineReader reader = builder.build();
+        for (long number = 1; ; number++) {
+            String line;
+            try {
+                line = InputLines.checkDecoded(reader.readLine("memtable> "), number);
+            } catch (UserInterruptException e) {
+                continue;
+            } catch (EndOfFileException e) {
+                return;
+            } catch (InputLines.BadLine e) {
+                shell.refuse(e.getMessage());
+                continue;
+            }
+            if (!shell.execute(line)) {
+                return;
+            }
+        }
+    }
+
+    /** Refuses a {@code --dir} that names no directory one can create or use. */
+    private void checkDirectoryOption() {
+        if (dir.toString().isEmpty()) {
+            throw new UsageException("--dir is empty; name a directory (--dir . for the current"
+                    + " one)");
+        }
+        if (Files.isSymbolicLink(dir) && !Files.exists(dir)) {
+            String target;
+            try {
+                target = Files.readSymbolicLink(dir).toString();
+            } catch (IOException e) {
+                target = "a path";
+            }
+            throw new UsageException("--dir " + dir + " is a symbolic link to " + target
+                    + ", which does not exist");
+        }
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new UsageException("--dir " + dir + " is "
+                    + (Files.isRegularFile(dir) ? "a file" : "not a directory")
+                    + "; name a directory, or a new one to create");
         }
     }
 
@@ -119,17 +193,40 @@ final class ShellCommand implements Callable<Integer> {
     private void openDirectory() {
         try {
             Files.createDirectories(dir);
-        } catch (FileSystemException e) {
-            throw new IllegalStateException("cannot use directory " + dir.toAbsolutePath() + ": "
-                    + (e instanceof AccessDeniedException ? "permission denied"
-                    : e.getReason() != null ? e.getReason() : e.getClass().getSimpleName()), e);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot use directory " + dir.toAbsolutePath() + ": "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(Failures.describe("cannot use directory "
+                    + dir.toAbsolutePath(), e), e);
         }
         if (!Files.isReadable(dir) || !Files.isWritable(dir) || !Files.isExecutable(dir)) {
             throw new IllegalStateException("cannot use directory " + dir.toAbsolutePath()
                     + ": it must be readable and writable");
         }
+    }
+
+    /** What went wrong with a damaged log, and the next steps. */
+    private String corruptionAdvice(WalCorruptionException e) {
+        WalCorruption c = e.corruption();
+        String file = c.file().toString();
+        return String.format(Locale.ROOT, "cannot open the store in %s: the write-ahead log %s is"
+                        + " damaged at offset %d (%d bytes): %s (recovery mode %s).%n"
+                        + "  See the damage: memtable wal verify %s (memtable wal dump %s lists"
+                        + " every record).%n"
+                        + "  Open the store anyway: memtable shell --dir %s --recovery salvage%s."
+                        + " Salvage drops every damaged region, and the writes in it are lost; it"
+                        + " keeps every intact record, and may bring back an older value of a key"
+                        + " whose newer write was in the damage. The damaged log stays as it is,"
+                        + " so later starts need --recovery salvage too.",
+                dir.toAbsolutePath(), file, c.offset(), c.length(), c.reason(), recovery, file,
+                file, dir, recovery.mode == RecoveryMode.STRICT
+                        ? " (or without --recovery strict, if only a torn tail is damaged)" : "");
+    }
+
+    /** Tells the user of damage that recovery dropped or skipped. */
+    private void warn(PrintWriter err, WalCorruption c) {
+        err.printf(Locale.ROOT, "memtable: warning: %s %d bytes at offset %d of %s: %s%n",
+                recovery.mode == RecoveryMode.SALVAGE ? "salvage skipped"
+                        : "dropped a torn tail of",
+                c.length(), c.offset(), c.file(), c.reason());
+        err.flush();
     }
 }

@@ -8,9 +8,8 @@ import dev.memtable.WriteBatch;
 import dev.memtable.spi.WalInspector;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.AccessDeniedException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,8 +71,8 @@ final class WalCommand implements Runnable {
                 out.printf(Locale.ROOT, "offset %d: record of %d bytes, %d %s, checksum ok%n",
                         offset, length, batch.size(), batch.size() == 1 ? "entry" : "entries");
                 for (WriteBatch.Entry e : batch.entries()) {
-                    out.println(e.isDelete() ? "  delete " + Shell.show(e.key())
-                            : "  put " + Shell.show(e.key()) + " " + Shell.show(e.value()));
+                    out.println(e.isDelete() ? "  delete " + ShellSyntax.show(e.key())
+                            : "  put " + ShellSyntax.show(e.key()) + " " + ShellSyntax.show(e.value()));
                 }
             }
         }
@@ -97,14 +96,8 @@ final class WalCommand implements Runnable {
             return null;
         } catch (WalCorruptionException e) {
             return e;
-        } catch (NoSuchFileException e) {
-            throw new IllegalStateException("no such file: " + file.toAbsolutePath(), e);
-        } catch (AccessDeniedException e) {
-            throw new IllegalStateException("cannot read " + file.toAbsolutePath()
-                    + ": permission denied", e);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read " + file.toAbsolutePath() + ": "
-                    + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read " + file, e);
         }
     }
 

@@ -3,9 +3,11 @@ package dev.memtable.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.memtable.MemTable;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,8 +36,13 @@ class ShellEndToEndTest {
         final BufferedReader out;
 
         ShellProcess(Path dir, String... extra) throws IOException {
+            this(List.of(), dir, extra);
+        }
+
+        ShellProcess(List<String> jvmOptions, Path dir, String... extra) throws IOException {
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(jvmOptions);
             String modulePath = System.getProperty("jdk.module.path");
             if (modulePath != null) {
                 command.addAll(List.of("--module-path", modulePath,
@@ -93,6 +100,49 @@ class ShellEndToEndTest {
             shell.in.flush();
             assertTrue(shell.process.waitFor(30, TimeUnit.SECONDS));
             assertEquals(0, shell.process.exitValue());
+        }
+    }
+
+    @Test
+    void shell_lineLargerThanTheHeap_isRefusedAndTheShellGoesOn() throws Exception {
+        // Enough heap for a line at the bound (about 128 MiB is needed for a put of a key and a
+        // value at their limits in hex); the line sent is twice the heap.
+        long heap = 192L << 20;
+        try (ShellProcess shell = new ShellProcess(List.of("-Xmx" + (heap >> 20) + "m"), dir)) {
+            byte[] chunk = new byte[1 << 20];
+            java.util.Arrays.fill(chunk, (byte) 'x');
+            OutputStream raw = shell.process.getOutputStream();
+            long sent = 6;
+            String answer;
+            try {
+                raw.write("put k ".getBytes(StandardCharsets.US_ASCII));
+                while (sent < 2 * heap) {
+                    raw.write(chunk);
+                    sent += chunk.length;
+                }
+                answer = shell.send("");
+            } catch (IOException e) {
+                throw new AssertionError("the shell died reading the line: "
+                        + shell.out.lines().limit(5).toList(), e);
+            }
+            assertTrue(answer.startsWith(String.format(java.util.Locale.ROOT,
+                    "error: line 1 is too long: %,d bytes, and a line may have %,d", sent,
+                    InputLines.MAX_LINE_BYTES)), answer);
+            assertEquals("OK", shell.send("put a 1"));
+            assertEquals("1", shell.send("get a"));
+            // A line at the bound's purpose, a key and a value at their limits in hex, is taken.
+            shell.in.write("put 0x" + "6b".repeat(MemTable.MAX_KEY_LENGTH) + " 0x");
+            shell.in.flush();
+            byte[] hex = "76".repeat(1 << 20).getBytes(StandardCharsets.US_ASCII);
+            for (int i = 0; i < MemTable.MAX_VALUE_LENGTH >> 20; i++) {
+                raw.write(hex);
+            }
+            assertEquals("OK", shell.send(""));
+            assertEquals("1", shell.send("get a"));
+            shell.in.write("quit\n");
+            shell.in.flush();
+            assertTrue(shell.process.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(Main.PROBLEM, shell.process.exitValue(), "a line failed");
         }
     }
 }
