@@ -1,13 +1,7 @@
 package dev.memtable.cli;
 
-import java.nio.file.AccessDeniedException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
+import dev.memtable.internal.IoErrors;
 import java.nio.file.FileSystemException;
-import java.nio.file.FileSystemLoopException;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
-import java.nio.file.NotLinkException;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
@@ -69,7 +63,7 @@ final class Failures {
         if (t instanceof FileSystemException f) {
             String where = f.getFile() == null ? null : f.getOtherFile() == null ? f.getFile()
                     : f.getFile() + " -> " + f.getOtherFile();
-            String why = reason(f);
+            String why = IoErrors.reason(f);
             return where == null || sofar.toString().contains(where) ? why : where + ": " + why;
         }
         String message = t.getMessage();
@@ -80,34 +74,5 @@ final class Failures {
             return ""; // a wrapper made from its cause alone, e.g. new UncheckedIOException(cause)
         }
         return message;
-    }
-
-    /** The reason of a file-system failure, in words. */
-    static String reason(FileSystemException f) {
-        if (f.getReason() != null) {
-            return f.getReason();
-        }
-        if (f instanceof AccessDeniedException) {
-            return "permission denied";
-        }
-        if (f instanceof NoSuchFileException) {
-            return "no such file or directory";
-        }
-        if (f instanceof FileAlreadyExistsException) {
-            return "already exists";
-        }
-        if (f instanceof NotDirectoryException) {
-            return "not a directory";
-        }
-        if (f instanceof DirectoryNotEmptyException) {
-            return "directory not empty";
-        }
-        if (f instanceof NotLinkException) {
-            return "not a symbolic link";
-        }
-        if (f instanceof FileSystemLoopException) {
-            return "a loop of symbolic links";
-        }
-        return "file system error (" + f.getClass().getSimpleName() + ")";
     }
 }

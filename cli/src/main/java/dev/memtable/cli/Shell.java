@@ -32,6 +32,7 @@ final class Shell {
             "  scan [FROM] [TO]   list live entries with FROM <= key < TO (either may be omitted;",
             "                     use - for an open end, e.g. scan - m; \"-\" is the key -)",
             "  freeze             freeze the mutable table now",
+            "  resume             after a log failed, continue writing on a new log",
             "  stats              tables, ids, sizes",
             "  help               this text",
             "  quit               sync and leave (exit and Ctrl-D too)",
@@ -78,6 +79,10 @@ final class Shell {
             return run(words.get(0).text(), words.subList(1, words.size()));
         } catch (RuntimeException e) {
             refuse(Failures.describe(e));
+            if (set.writesStopped()) {
+                out.println("writes are stopped: fix the cause (disk space, say), then type resume"
+                        + " to continue on a new log; reads still work");
+            }
             return true;
         } finally {
             out.flush();
@@ -131,6 +136,11 @@ final class Shell {
                 arity(args, 0, 0, "freeze");
                 out.println(set.freeze() ? "OK: froze table " + set.immutables().get(0).id()
                         : "OK: nothing to freeze (the mutable table is empty)");
+            }
+            case "resume" -> {
+                arity(args, 0, 0, "resume");
+                out.println(set.resume() ? "OK: writes continue in table " + set.mutable().id()
+                        : "OK: nothing to resume (writes were not stopped)");
             }
             case "stats" -> {
                 arity(args, 0, 0, "stats");

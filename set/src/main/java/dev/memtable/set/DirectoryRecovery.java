@@ -1,5 +1,6 @@
 package dev.memtable.set;
 
+import dev.memtable.internal.IoErrors;
 import dev.memtable.MemTable;
 import dev.memtable.WalCorruptionException;
 import dev.memtable.WalOptions;

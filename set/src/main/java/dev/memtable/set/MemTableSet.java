@@ -167,6 +167,15 @@ public final class MemTableSet implements Closeable {
         return rotation.resume();
     }
 
+    /**
+     * Returns true while writes are stopped because the mutable table's log failed, until
+     * {@link #resume()} succeeds. A health check for engines and tools; thread-safe, and true
+     * after {@link #close()} only if writes were stopped then.
+     */
+    public boolean writesStopped() {
+        return rotation.writesStopped();
+    }
+
     // ------------------------------------------------------------------ reads
 
     /**

@@ -255,6 +255,11 @@ final class TableRotation {
      * @throws WriteStallException if there was no room for the stall timeout (writes stay stopped)
      * @throws UncheckedIOException if the new table could not be created (writes stay stopped)
      */
+    /** Returns true while writes are stopped by a failed log. */
+    boolean writesStopped() {
+        return stop.isStopped();
+    }
+
     boolean resume() {
         long start = System.nanoTime();
         TableSlot frozen;

@@ -1,5 +1,6 @@
 package dev.memtable.set;
 
+import dev.memtable.internal.IoErrors;
 import dev.memtable.spi.WalProvider;
 import java.io.IOException;
 import java.nio.channels.FileChannel;

@@ -1,5 +1,6 @@
 package dev.memtable.set;
 
+import dev.memtable.internal.IoErrors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.concurrent.locks.ReentrantLock;
