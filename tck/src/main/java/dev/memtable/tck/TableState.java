@@ -20,7 +20,13 @@ import java.util.Optional;
 record TableState(List<Map.Entry<Bytes, Bytes>> entries, long size, boolean empty,
                   List<Optional<Bytes>> lookups) {
 
-    /** Reads {@code table}'s state, looking up {@code keys}. */
+    /** Returns the state {@code model} says a table must show, with no lookups. */
+    static TableState of(ReferenceModel model) {
+        return new TableState(model.entries(), model.approximateSize(), model.isEmpty(),
+                List.of());
+    }
+
+        /** Reads {@code table}'s state, looking up {@code keys}. */
     static TableState of(MemTable table, List<Bytes> keys) {
         List<Optional<Bytes>> lookups = new ArrayList<>();
         keys.forEach(k -> lookups.add(table.get(k)));
