@@ -4,21 +4,32 @@ import static dev.memtable.tck.TckSupport.contents;
 import static dev.memtable.tck.TckSupport.key;
 import static dev.memtable.tck.TckSupport.value;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.memtable.Bound;
 import dev.memtable.Bytes;
 import dev.memtable.MemTable;
+import dev.memtable.WalOptions;
+import dev.memtable.spi.Capability;
+import dev.memtable.spi.MemTableProvider;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Rules {@code input01}–{@code input06}: every null argument is refused with a
- * {@link NullPointerException} whose message names the parameter, and the refused call changes
- * nothing. Each rule starts from a table holding {@code k -> v} and a tombstone for {@code t}.
+ * Rules {@code input01}–{@code input07}: every null argument is refused with a
+ * {@link NullPointerException} (for a table's methods, one whose message names the parameter),
+ * and the refused call changes nothing. Each table rule starts from a table holding
+ * {@code k -> v} and a tombstone for {@code t}.
  */
 public interface BadInputRules extends ContractSupport {
 
@@ -84,6 +95,36 @@ public interface BadInputRules extends ContractSupport {
     @Test
     default void required_input06_writeRefusesNullBatch() {
         refusesNull("write(null)", "batch", t -> t.write(null));
+    }
+
+    /**
+     * <b>input07</b>: the log methods of the provider refuse null arguments with a
+     * {@link NullPointerException}: {@code createWithWal} and {@code recoverFromWal} with a null
+     * file or null options (a null is not "the defaults"), and {@code withWalProvider(null)};
+     * a refused {@code createWithWal} creates no file. Needs {@link Capability#WAL}.
+     * <p>If it fails: check every argument with {@code Objects.requireNonNull} before opening
+     * anything.
+     */
+    @Test
+    default void optional_input07_logMethodsRefuseNullArguments(@TempDir Path dir)
+            throws IOException {
+        assumeCapability(Capability.WAL);
+        MemTableProvider p = testedProvider();
+        Path file = dir.resolve("input07.log");
+        Map<String, Executable> calls = new LinkedHashMap<>();
+        calls.put("createWithWal(1, null)", () -> p.createWithWal(1, null).close());
+        calls.put("createWithWal(1, null, defaults)",
+                () -> p.createWithWal(1, null, WalOptions.defaults()).close());
+        calls.put("createWithWal(1, file, null)", () -> p.createWithWal(1, file, null).close());
+        calls.put("recoverFromWal(1, null)", () -> p.recoverFromWal(1, null).close());
+        calls.put("recoverFromWal(1, null, defaults)",
+                () -> p.recoverFromWal(1, null, WalOptions.defaults()).close());
+        calls.put("withWalProvider(null)", () -> p.withWalProvider(null));
+        calls.forEach((call, action) -> assertThrows(NullPointerException.class, action, call));
+        assertFalse(Files.exists(file), "createWithWal(1, file, null) created the file");
+        p.createWithWal(1, file).close();
+        assertThrows(NullPointerException.class, () -> p.recoverFromWal(1, file, null).close(),
+                "recoverFromWal(1, existing file, null)");
     }
 
     private void refusesNull(String call, String parameter, Consumer<MemTable> action) {

@@ -14,15 +14,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.memtable.Bound;
 import dev.memtable.Bytes;
 import dev.memtable.MemTable;
+import dev.memtable.WriteBatch;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /**
- * Rules {@code limit01}–{@code limit04}: keys of 65,535 bytes and values of 16 MiB work; one
- * byte over {@link MemTable#MAX_KEY_LENGTH} or {@link MemTable#MAX_VALUE_LENGTH} is refused with
- * an {@link IllegalArgumentException} naming both sizes, and the refused call changes nothing.
+ * Rules {@code limit01}–{@code limit05}: keys of 65,535 bytes and values of 16 MiB work, in
+ * puts, deletes and batch entries; one byte over {@link MemTable#MAX_KEY_LENGTH} or
+ * {@link MemTable#MAX_VALUE_LENGTH} is refused with an {@link IllegalArgumentException} naming
+ * both sizes, and the refused call changes nothing.
  */
 public interface LimitRules extends ContractSupport {
 
@@ -113,6 +116,69 @@ public interface LimitRules extends ContractSupport {
         assertEquals(Optional.of(value("old")), t.get(key("k")),
                 "the key's value after the refusal");
         assertEquals(4, t.approximateSize(), "size after the refusal");
+    }
+
+    /**
+     * <b>limit05</b>: batch entries have the same limits as put and delete. A batch holding a put
+     * under a 65,535-byte key, a delete of another such key and a 16 MiB value is applied and
+     * counted in full. An entry one byte over a limit is refused with an
+     * {@link IllegalArgumentException} naming both sizes, when it is added to the batch (which
+     * keeps its entries) or, if the batch takes it, by {@code write}; the table is unchanged.
+     * <p>If it fails: a backend that checks batch entries itself must allow exactly the limits
+     * (both inclusive), as {@link MemTable#checkEntry} does.
+     */
+    @Test
+    default void required_limit05_batchEntriesHaveTheSameLimits() {
+        MemTable t = newTable();
+        Bytes longKey = patterned(REQUIRED_KEY_LENGTH, 5);
+        Bytes otherLongKey = patterned(REQUIRED_KEY_LENGTH, 6);
+        Bytes big = patterned(REQUIRED_VALUE_LENGTH, 7);
+        t.write(new WriteBatch().put(longKey, value("v")).delete(otherLongKey)
+                .put(key("big"), big));
+        assertEquals(Optional.of(value("v")), t.get(longKey), "get(65,535-byte key) after the"
+                + " batch");
+        assertEquals(Optional.of(big), t.get(key("big")), "get of the 16 MiB value after the"
+                + " batch");
+        long size = 2L * REQUIRED_KEY_LENGTH + 1 + 3 + REQUIRED_VALUE_LENGTH;
+        assertEquals(size, t.approximateSize(), "size after the batch");
+        int tooLongKey = MemTable.MAX_KEY_LENGTH + 1;
+        int tooLongValue = MemTable.MAX_VALUE_LENGTH + 1;
+        refusedInBatch(t, "put(key of " + tooLongKey + " bytes, v)",
+                b -> b.put(Bytes.wrap(new byte[tooLongKey]), value("v")), tooLongKey,
+                MemTable.MAX_KEY_LENGTH);
+        refusedInBatch(t, "delete(key of " + tooLongKey + " bytes)",
+                b -> b.delete(Bytes.wrap(new byte[tooLongKey])), tooLongKey,
+                MemTable.MAX_KEY_LENGTH);
+        refusedInBatch(t, "put(k, value of " + tooLongValue + " bytes)",
+                b -> b.put(key("k"), Bytes.wrap(new byte[tooLongValue])), tooLongValue,
+                MemTable.MAX_VALUE_LENGTH);
+    }
+
+    /**
+     * Asserts that the entry {@code add} puts in a batch is refused by the batch or by
+     * {@code write}, with both sizes named, and that {@code t} is unchanged.
+     */
+    private static void refusedInBatch(MemTable t, String entry, Consumer<WriteBatch> add,
+                                       long size, long limit) {
+        List<Map.Entry<Bytes, Bytes>> before = contents(t);
+        long sizeBefore = t.approximateSize();
+        WriteBatch batch = new WriteBatch().put(key("ok"), value("ok"));
+        IllegalArgumentException refused = null;
+        try {
+            add.accept(batch);
+        } catch (IllegalArgumentException e) {
+            refused = e;
+        }
+        if (refused != null) {
+            assertEquals(1, batch.size(), "entries of a batch after it refused " + entry);
+        } else {
+            refused = assertThrows(IllegalArgumentException.class, () -> t.write(batch),
+                    "write of a batch holding " + entry);
+        }
+        assertNamesSizes(refused, size, limit, entry + " in a batch");
+        assertEquals(before, contents(t), "entries after the refused batch entry " + entry);
+        assertEquals(sizeBefore, t.approximateSize(), "size after the refused batch entry "
+                + entry);
     }
 
     /**

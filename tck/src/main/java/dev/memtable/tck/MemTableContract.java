@@ -20,7 +20,7 @@ import dev.memtable.spi.MemTableProvider;
  */
 public abstract class MemTableContract implements BasicRules, OrderingRules, ScanRules,
         IteratorRules, SizeRules, LimitRules, BadInputRules, CloseRules, BatchRules,
-        ConcurrencyRules, DifferentialRules, WalRules, MemTableSetRules {
+        ConcurrencyRules, DifferentialRules, WalRules, FaultRules, MemTableSetRules {
 
     private final TableFixture fixture = new TableFixture(this::provider);
 

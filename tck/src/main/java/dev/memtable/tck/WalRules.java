@@ -11,6 +11,7 @@ import dev.memtable.Bytes;
 import dev.memtable.MemTable;
 import dev.memtable.MemTableIterator;
 import dev.memtable.SyncPolicy;
+import dev.memtable.WalCorruptionException;
 import dev.memtable.WalOptions;
 import dev.memtable.WriteBatch;
 import dev.memtable.spi.Capability;
@@ -36,7 +37,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Rules {@code wal01}–{@code wal09}: a backend that declares {@link Capability#WAL} survives a
+ * Rules {@code wal01}–{@code wal10}: a backend that declares {@link Capability#WAL} survives a
  * restart through {@link MemTableProvider#createWithWal} and {@link MemTableProvider#recoverFromWal}
  * with the write-ahead log implementation found on the module or class path (the
  * {@code dev.memtable.wal} module; a backend's test scope needs it). Backends without the
@@ -79,8 +80,9 @@ public interface WalRules extends ContractSupport {
 
     /**
      * <b>wal02</b>: recovery can be repeated: recovering, closing and recovering again gives the
-     * same contents, and the recovered table has the id it was recovered with.
-     * <p>If it fails: recovery or close must not change what the log holds.
+     * same contents and the same size, and the recovered table has the id it was recovered with.
+     * <p>If it fails: recovery or close must not change what the log holds; replay must not
+     * write the replayed records to the log again.
      */
     @Test
     default void optional_wal02_recoveryIsRepeatable(@TempDir Path dir) throws IOException {
@@ -92,13 +94,17 @@ public interface WalRules extends ContractSupport {
             }
         }
         List<Map.Entry<Bytes, Bytes>> first;
+        long size;
         try (MemTable once = backend.recoverFromWal(8, log)) {
             assertEquals(8, once.id(), "id() of a recovered table");
             first = contents(once);
+            size = once.approximateSize();
             assertEquals(100, first.size(), "entries after the first recovery");
         }
         try (MemTable twice = backend.recoverFromWal(9, log)) {
             assertEquals(first, contents(twice), "contents after a second recovery");
+            assertEquals(size, twice.approximateSize(), "approximateSize() after a second"
+                    + " recovery (the first recovery must not have added to the log)");
         }
     }
 
@@ -245,8 +251,11 @@ public interface WalRules extends ContractSupport {
 
     /**
      * <b>wal09</b>: with {@link SyncPolicy#EVERY_WRITE}, concurrent writers (each write waiting
-     * for its own fsync) lose nothing: every write is recovered.
-     * <p>If it fails or hangs: look at how writes wait for the log's {@code syncTo}.
+     * for its own fsync) lose nothing: every write is recovered, and where the writers raced on
+     * shared keys the recovered table holds what the table held at close (the log order of two
+     * writes to one key is their memory order).
+     * <p>If it fails or hangs: look at how writes wait for the log's {@code syncTo}, and that a
+     * write changes memory before another write to its key can append.
      */
     @Test
     default void optional_wal09_everyWritePolicyWithConcurrentWriters(@TempDir Path dir)
@@ -259,6 +268,7 @@ public interface WalRules extends ContractSupport {
         int threads = 4;
         int perThread = 50;
         WalOptions everyWrite = WalOptions.defaults().withSyncPolicy(SyncPolicy.EVERY_WRITE);
+        List<Map.Entry<Bytes, Bytes>> atClose;
         try (MemTable table = backend.createWithWal(1, log, everyWrite)) {
             ExecutorService pool = Executors.newFixedThreadPool(threads);
             try {
@@ -268,6 +278,10 @@ public interface WalRules extends ContractSupport {
                     done.add(pool.submit(() -> {
                         for (int i = 0; i < perThread; i++) {
                             table.put(Bytes.ofUtf8(thread + "/" + i), Bytes.ofUtf8("v" + i));
+                            if (i % 5 == 0) {
+                                table.put(Bytes.ofUtf8("shared" + i % 3),
+                                        Bytes.ofUtf8(thread + "/" + i));
+                            }
                         }
                     }));
                 }
@@ -277,13 +291,50 @@ public interface WalRules extends ContractSupport {
             } finally {
                 pool.shutdownNow();
             }
+            atClose = contents(table);
         }
         try (MemTable recovered = backend.recoverFromWal(1, log)) {
-            assertEquals(threads * perThread, contents(recovered).size(),
+            assertEquals(threads * perThread + 3, contents(recovered).size(),
                     "entries recovered after concurrent EVERY_WRITE puts");
+            assertEquals(atClose, contents(recovered), "the recovered table against the table"
+                    + " at close");
             assertEquals(Optional.of(Bytes.ofUtf8("v49")), recovered.get(Bytes.ofUtf8("3/49")),
                     "get(3/49) after recovery");
         }
+    }
+
+    /**
+     * <b>wal10</b>: in the default recovery mode, a log damaged in the middle (bytes spoilt with
+     * intact records after them, as bit rot or a bad sector leaves it) is refused with
+     * {@link WalCorruptionException}, and the file is left as it was, for salvage. Only a
+     * damaged <em>end</em> is what a crash leaves and may be dropped.
+     * <p>If it fails: {@code recoverFromWal} must hand the caller's options to the log and let
+     * its {@code WalCorruptionException} through: no retry in {@code SALVAGE} mode, no fresh
+     * log in place of the damaged one.
+     */
+    @Test
+    default void optional_wal10_damageBeforeIntactRecordsIsRefused(@TempDir Path dir)
+            throws IOException {
+        MemTableProvider backend = walBackend();
+        Path log = dir.resolve("wal10.log");
+        try (MemTable table = backend.createWithWal(1, log)) {
+            for (int i = 0; i < 16; i++) {
+                table.put(Bytes.ofUtf8("key" + i), pattern(1000 + i));
+            }
+        }
+        byte[] damaged = Files.readAllBytes(log);
+        int middle = damaged.length / 2;
+        for (int i = middle; i < middle + 16; i++) {
+            damaged[i] ^= (byte) 0x5a;
+        }
+        Files.write(log, damaged);
+        WalCorruptionException e = assertThrows(WalCorruptionException.class,
+                () -> backend.recoverFromWal(1, log).close(), "recoverFromWal (default mode) of"
+                        + " a log with 16 bytes spoilt in the middle of " + damaged.length);
+        assertEquals(log.toAbsolutePath().normalize(), e.file().toAbsolutePath().normalize(),
+                "the file named by the WalCorruptionException");
+        assertArrayEquals(damaged, Files.readAllBytes(log),
+                "the damaged log must be left as it was by the refused recovery");
     }
 
     // ------------------------------------------------------------------ helpers
