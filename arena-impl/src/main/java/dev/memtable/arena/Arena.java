@@ -76,7 +76,7 @@ final class Arena {
 
     /**
      * Every chunk by index; an element is written once, before any address in it exists. Read
-     * directly by the skip list's search loops.
+     * directly by the skip list's search.
      */
     final byte[][] chunks;
     private final int maxChunkBytes;

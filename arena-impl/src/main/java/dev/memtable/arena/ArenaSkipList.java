@@ -91,46 +91,16 @@ final class ArenaSkipList {
      * @throws IllegalStateException if the arena is full (nothing visible changed)
      */
     void put(Bytes key, Bytes value) {
-        Scratch scratch = SCRATCH.get();
-        byte[] probe = scratch.probe(key);
-        int probeLength = key.length();
-        long probePrefix = prefix(probe, probeLength);
-        int[] prevs = scratch.prevs;
-        int[] nexts = scratch.nexts;
-        byte[][] chunks = arena.chunks;
-
-        // Find the splice at every level: prevs[l] < key < nexts[l] (or NIL).
+        Scratch s = SCRATCH.get();
+        s.load(key);
         int listHeight = (int) HEIGHT.getVolatile(this);
-        int prev = head;
-        byte[] prevChunk = headChunk;
-        int prevOffset = headOffset;
-        int bigger = NIL;
-        for (int level = listHeight - 1; level >= 0; level--) {
-            int next;
-            while (true) {
-                next = link(prevChunk, prevOffset, level);
-                if (next == NIL || next == bigger) {
-                    break;
-                }
-                byte[] c = chunks[next >>> Arena.NODE_OFFSET_BITS];
-                int o = Arena.offset(next);
-                int cmp = compareKey(c, o, probe, probeLength, probePrefix);
-                if (cmp < 0) {
-                    prev = next;
-                    prevChunk = c;
-                    prevOffset = o;
-                } else if (cmp == 0) {
-                    LONG.setVolatile(c, o + VALUE, newValue(value));
-                    return;
-                } else {
-                    bigger = next;
-                    break;
-                }
-            }
-            prevs[level] = prev;
-            nexts[level] = next;
+        int equal = findSplice(s, true, listHeight - 1, 0, head, NIL);
+        if (equal != NIL) {
+            setValue(equal, newValue(value));
+            return;
         }
-
+        int[] prevs = s.prevs;
+        int[] nexts = s.nexts;
         int nodeHeight = randomHeight();
         if (nodeHeight > listHeight) {
             // Levels nobody searched: the head is before every key. If another insert links
@@ -142,14 +112,14 @@ final class ArenaSkipList {
             raiseHeight(nodeHeight);
         }
         int node = newNode(nodeHeight, key, value);
-        byte[] nodeChunk = chunks[node >>> Arena.NODE_OFFSET_BITS];
+        byte[] nodeChunk = arena.chunk(node);
         int nodeOffset = Arena.offset(node);
         while (true) {
             INT.set(nodeChunk, nodeOffset + TOWER, nexts[0]);
             if (casNext(prevs[0], 0, nexts[0], node)) {
                 break;
             }
-            int equal = resplice(prevs, nexts, 0, probe, probeLength, probePrefix);
+            equal = findSplice(s, true, 0, 0, prevs[0], nexts[0]);
             if (equal != NIL) {
                 // Lost a race with an insert of the same key: that node is now in the list.
                 // Publish this put's value there; this node (never linked) stays unused.
@@ -164,8 +134,8 @@ final class ArenaSkipList {
                     break;
                 }
                 // No other node with this key can be at any level: it would have been found at
-                // level 0, where this node is linked now.
-                resplice(prevs, nexts, level, probe, probeLength, probePrefix);
+                // level 0, where this node is linked now. So this finds no equal key.
+                findSplice(s, true, level, level, prevs[level], nexts[level]);
             }
         }
     }
@@ -175,35 +145,82 @@ final class ArenaSkipList {
      * was never put. The value shares the chunk; it is never copied.
      */
     Bytes get(Bytes key) {
-        Scratch scratch = SCRATCH.get();
-        byte[] probe = scratch.probe(key);
-        int probeLength = key.length();
-        long probePrefix = prefix(probe, probeLength);
+        Scratch s = SCRATCH.get();
+        s.load(key);
+        int equal = findSplice(s, true, (int) HEIGHT.getVolatile(this) - 1, 0, head, NIL);
+        return equal == NIL ? null : valueBytes(value(equal));
+    }
+
+    /**
+     * Returns the first node whose key is at least {@code key} ({@code inclusive}) or greater
+     * than it, or {@link Arena#NIL} if there is none.
+     */
+    int seek(Bytes key, boolean inclusive) {
+        Scratch s = SCRATCH.get();
+        s.load(key);
+        int equal = findSplice(s, inclusive, (int) HEIGHT.getVolatile(this) - 1, 0, head, NIL);
+        return equal != NIL ? equal : s.nexts[0];
+    }
+
+    /**
+     * The one search of the list, used by {@link #put}, {@link #get}, {@link #seek} and by an
+     * insert whose compare-and-set failed (as Pebble's {@code findSplice}). It walks levels
+     * {@code top} down to {@code bottom}, starting at node {@code start}, whose key must sort
+     * before the probe (the head does), and stores the splice of each level it finishes into
+     * {@code s.prevs[level]} (the last node before the probe) and {@code s.nexts[level]} (the
+     * first node past it, or {@link Arena#NIL}).
+     *
+     * <p>A node whose key equals the probe ends the search at once if {@code equalStops}: it is
+     * returned and the splices of the levels not finished are left as they were. Otherwise it
+     * counts as before the probe, so that {@code nexts[bottom]} is the first node greater than
+     * the probe (an exclusive seek).
+     *
+     * <p>{@code bound} is {@link Arena#NIL} or a node known to sort after the probe: the walk
+     * stops on reaching it without comparing it. A level that ends on a node passes that node as
+     * the bound of the level below, since the walk there meets it again (RocksDB's "last bigger"
+     * check); an insert whose CAS failed passes its old {@code next}, which still sorts after
+     * the probe and is still reachable from {@code prev} (nodes never move or disappear).
+     *
+     * @return the node whose key equals the probe, if {@code equalStops} and the walk met one;
+     *     else {@link Arena#NIL}
+     */
+    private int findSplice(Scratch s, boolean equalStops, int top, int bottom, int start,
+                           int bound) {
+        byte[] probe = s.probe;
+        int probeLength = s.length;
+        long probePrefix = s.prefix;
+        int[] prevs = s.prevs;
+        int[] nexts = s.nexts;
         byte[][] chunks = arena.chunks;
-        byte[] prevChunk = headChunk;
-        int prevOffset = headOffset;
-        int bigger = NIL; // the last node found greater than the key: no need to compare again
-        for (int level = (int) HEIGHT.getVolatile(this) - 1; level >= 0; level--) {
+        int prev = start;
+        byte[] prevChunk = chunks[start >>> Arena.NODE_OFFSET_BITS];
+        int prevOffset = Arena.offset(start);
+        int stop = bound;
+        for (int level = top; level >= bottom; level--) {
+            int next;
             while (true) {
-                int next = link(prevChunk, prevOffset, level);
-                if (next == NIL || next == bigger) {
+                next = link(prevChunk, prevOffset, level);
+                if (next == NIL || next == stop) {
                     break;
                 }
                 byte[] c = chunks[next >>> Arena.NODE_OFFSET_BITS];
                 int o = Arena.offset(next);
                 int cmp = compareKey(c, o, probe, probeLength, probePrefix);
-                if (cmp < 0) {
+                if (cmp < 0 || cmp == 0 && !equalStops) {
+                    prev = next;
                     prevChunk = c;
                     prevOffset = o;
                 } else if (cmp == 0) {
-                    return valueBytes((long) LONG.getVolatile(c, o + VALUE));
+                    return next;
                 } else {
-                    bigger = next;
+                    stop = next;
                     break;
                 }
             }
+            prevs[level] = prev;
+            nexts[level] = next;
         }
-        return null;
+        return NIL;
     }
 
     /**
@@ -226,40 +243,6 @@ final class ArenaSkipList {
                     probe, Long.BYTES, probeLength);
         }
         return Arrays.compareUnsigned(c, from, from + keyLength, probe, 0, probeLength);
-    }
-
-    /**
-     * Returns the first node whose key is at least {@code key} ({@code inclusive}) or greater
-     * than it, or {@link Arena#NIL} if there is none.
-     */
-    int seek(Bytes key, boolean inclusive) {
-        Scratch scratch = SCRATCH.get();
-        byte[] probe = scratch.probe(key);
-        int probeLength = key.length();
-        long probePrefix = prefix(probe, probeLength);
-        byte[][] chunks = arena.chunks;
-        byte[] prevChunk = headChunk;
-        int prevOffset = headOffset;
-        int stop = NIL; // the last node found at or past the target: no need to compare again
-        for (int level = (int) HEIGHT.getVolatile(this) - 1; level >= 0; level--) {
-            while (true) {
-                int next = link(prevChunk, prevOffset, level);
-                if (next == NIL || next == stop) {
-                    break;
-                }
-                byte[] c = chunks[next >>> Arena.NODE_OFFSET_BITS];
-                int o = Arena.offset(next);
-                int cmp = compareKey(c, o, probe, probeLength, probePrefix);
-                if (cmp < 0 || cmp == 0 && !inclusive) {
-                    prevChunk = c;
-                    prevOffset = o;
-                } else {
-                    stop = next;
-                    break;
-                }
-            }
-        }
-        return stop;
     }
 
     /** Returns the first node, or {@link Arena#NIL} if the list is empty. */
@@ -346,31 +329,6 @@ final class ArenaSkipList {
     }
 
     /**
-     * After a failed CAS at {@code level}: walks right from {@code prevs[level]} (still smaller
-     * than the key, since keys never move) to the new splice and stores it. Returns a node whose
-     * key equals the probe if it meets one, else {@link Arena#NIL}.
-     */
-    private int resplice(int[] prevs, int[] nexts, int level, byte[] probe, int probeLength,
-                         long probePrefix) {
-        int prev = prevs[level];
-        int next;
-        while ((next = next(prev, level)) != NIL) {
-            int cmp = compareKey(arena.chunk(next), Arena.offset(next), probe, probeLength,
-                    probePrefix);
-            if (cmp == 0) {
-                return next;
-            }
-            if (cmp > 0) {
-                break;
-            }
-            prev = next;
-        }
-        prevs[level] = prev;
-        nexts[level] = next;
-        return NIL;
-    }
-
-    /**
      * Allocates and fills an unlinked node: value word, meta, zero tower and key; the value's
      * bytes go to the value region (none for a tombstone).
      */
@@ -418,28 +376,37 @@ final class ArenaSkipList {
 
     /**
      * Per-thread buffers, so that a put or a get allocates nothing on the heap but arena memory
-     * and the {@code Bytes} it returns: a copy of the probe key (a {@code Bytes} does not expose
-     * its array, and keys in the arena are compared with
-     * {@link Arrays#compareUnsigned(byte[], int, int, byte[], int, int)}) and the splice of an
-     * insert. Safe to reuse: no method that holds them calls out to user code or back into a
-     * list.
+     * and the {@code Bytes} it returns: the probe (a copy of the searched key, since a
+     * {@code Bytes} does not expose its array and keys in the arena are compared with
+     * {@link Arrays#compareUnsigned(byte[], int, int, byte[], int, int)}; its length; its 8-byte
+     * prefix) and the splice found by {@link #findSplice}. Safe to reuse: no method that holds
+     * them calls out to user code or back into a list.
      */
     private static final class Scratch {
         final int[] prevs = new int[MAX_HEIGHT];
         final int[] nexts = new int[MAX_HEIGHT];
-        private byte[] probe = new byte[64];
+        /** The probe's bytes in {@code [0, length)}; {@link #kept} or a longer, fresh array. */
+        byte[] probe;
+        int length;
+        /** {@code prefix(probe, length)}. */
+        long prefix;
+        /** The buffer kept for the next probe (grown up to {@code KEPT_PROBE_BYTES}). */
+        private byte[] kept = new byte[64];
 
-        byte[] probe(Bytes key) {
-            int length = key.length();
-            byte[] p = probe;
-            if (p.length < length) {
-                p = new byte[length];
-                if (length <= KEPT_PROBE_BYTES) {
-                    probe = p;
+        /** Makes {@code key} the probe. */
+        void load(Bytes key) {
+            int keyLength = key.length();
+            byte[] p = kept;
+            if (p.length < keyLength) {
+                p = new byte[keyLength];
+                if (keyLength <= KEPT_PROBE_BYTES) {
+                    kept = p;
                 }
             }
             key.copyTo(p, 0);
-            return p;
+            probe = p;
+            length = keyLength;
+            prefix = prefix(p, keyLength);
         }
     }
 }

@@ -119,10 +119,20 @@
  * value into the arena, once. <b>Note:</b> a returned {@code Bytes} keeps its whole chunk (up to
  * 4 MiB) reachable while it is held, even after the table is closed: copy what you keep long.
  *
+ * <h2>One search</h2>
+ * Every lookup goes through one method, {@code ArenaSkipList.findSplice}, as in Pebble's
+ * {@code arenaskl}: from a start node down a range of levels, it records at each level the
+ * <em>splice</em>, the last node before the key and the first one after it. A get and an
+ * inclusive seek stop at a node holding the key; a put stops there too (and overwrites), or
+ * links its new node into the splice; an insert whose CAS failed searches that one level again
+ * from its old predecessor; an exclusive seek walks past the equal key and takes the first node
+ * after it.
+ *
  * <p>Key comparison: when both keys have at least 8 bytes, their first 8 bytes are compared as
  * one unsigned big-endian {@code long}, which decides almost every comparison of random keys;
- * otherwise, and on a tie, {@code Arrays.compareUnsigned} on the rest. A search also never
- * compares again the node that ended the previous level (RocksDB's "last bigger" check).
+ * otherwise, and on a tie, {@code Arrays.compareUnsigned} on the rest. The search never compares
+ * a node it already knows to sort after the key: the node that ended the level above (RocksDB's
+ * "last bigger" check), or, for an insert whose CAS failed, its old successor at that level.
  *
  * <h2>Iterators</h2>
  * An iterator seeks its lower bound through the skip list, then follows level 0 with volatile

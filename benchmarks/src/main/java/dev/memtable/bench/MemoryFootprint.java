@@ -1,18 +1,19 @@
 package dev.memtable.bench;
 
+import dev.memtable.cli.HeapProbe;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
-import java.lang.ref.Reference;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 
 /**
  * Measures what each contender retains per entry once it holds {@code entries} entries, and how
@@ -25,10 +26,11 @@ import java.util.SplittableRandom;
  *     [contender ...]
  * </pre>
  *
- * <p>Method, per contender: full GCs until the heap is quiet, read the used heap and the JVM's
- * direct and mapped buffer pools; then put {@code entries} random 16-byte keys with random
- * values, each a freshly allocated array, as a caller handing over its data would; full GCs
- * again while the table is strongly held, and read again. Retained = after − before. RocksDB's
+ * <p>Method, per contender: the heap column is {@link HeapProbe}'s, the same probe that
+ * {@code memtable bench} uses: full GCs until the heap is quiet, then put {@code entries} random
+ * 16-byte keys with random values, each a freshly allocated array, as a caller handing over its
+ * data would; full GCs again while the table is strongly held, and read again. Retained = after
+ * − before. The JVM's direct and mapped buffer pools are read at the same two points. RocksDB's
  * memtable lives outside the Java heap: its own {@code rocksdb.cur-size-all-mem-tables}
  * property is reported as native memory. During the load, the young and other collections
  * (GarbageCollectorMXBeans) and the bytes the loading thread allocated are recorded; the
@@ -158,8 +160,7 @@ public final class MemoryFootprint {
 
     // ------------------------------------------------------------------ the child
 
-    private static Footprint measure(String contender, int entries, int valueSize)
-            throws InterruptedException {
+    private static Footprint measure(String contender, int entries, int valueSize) {
         com.sun.management.ThreadMXBean threads =
                 (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         // What generating the input alone allocates, to subtract from the load's allocation.
@@ -169,35 +170,65 @@ public final class MemoryFootprint {
 
         Contender table = Contenders.open(contender,
                 (long) entries * (Data.KEY_LENGTH + valueSize), valueSize);
-        // Opening the table may allocate (RocksDB's library and options): count it as "before".
-        long heapBefore = quietHeap();
-        long offHeapBefore = bufferPools();
-        long[] gcBefore = collections();
-        long a0 = threads.getCurrentThreadAllocatedBytes();
-        long start = System.nanoTime();
-        SplittableRandom random = new SplittableRandom(Data.PRESENT_SEED);
-        for (int i = 0; i < entries; i++) {
-            byte[] key = new byte[Data.KEY_LENGTH];
-            random.nextBytes(key);
-            byte[] value = new byte[valueSize];
-            random.nextBytes(value);
-            table.put(key, value);
-        }
-        long loadMillis = (System.nanoTime() - start) / 1_000_000;
-        long allocated = threads.getCurrentThreadAllocatedBytes() - a0 - inputAllocation;
-        long[] gcAfter = collections();
-        long heapAfter = quietHeap();
+        Load load = new Load(threads, entries, valueSize, inputAllocation);
+        // Opening the table may allocate (RocksDB's library and options): the probe reads the
+        // heap after it, so that counts as "before".
+        HeapProbe.Footprint heap = HeapProbe.ofThisJvm().measure(table, entries, load);
         long offHeapAfter = bufferPools();
         long nativeBytes = table instanceof RocksDbContender r
                 ? r.longProperty("rocksdb.cur-size-all-mem-tables") : 0;
-        Footprint f = new Footprint(contender, heapAfter - heapBefore,
-                offHeapAfter - offHeapBefore, nativeBytes, gcAfter[0] - gcBefore[0],
-                gcAfter[1] - gcBefore[1], gcAfter[2] - gcBefore[2], Math.max(0, allocated),
-                loadMillis);
-        Reference.reachabilityFence(table);
+        Footprint f = new Footprint(contender, heap.retained(),
+                offHeapAfter - load.offHeapBefore, nativeBytes,
+                load.gcAfter[0] - load.gcBefore[0], load.gcAfter[1] - load.gcBefore[1],
+                load.gcAfter[2] - load.gcBefore[2], load.allocated, load.millis);
         table.close();
         sink = checksum;
         return f;
+    }
+
+    /**
+     * The load the probe measures: {@code entries} random 16-byte keys with random values, each
+     * a freshly allocated array; it records the collections, the time and the allocation of the
+     * loading thread (less the input's own) and the buffer pools before it starts.
+     */
+    private static final class Load implements Consumer<Contender> {
+        private final com.sun.management.ThreadMXBean threads;
+        private final int entries;
+        private final int valueSize;
+        private final long inputAllocation;
+        long offHeapBefore;
+        long[] gcBefore;
+        long[] gcAfter;
+        long allocated;
+        long millis;
+
+        Load(com.sun.management.ThreadMXBean threads, int entries, int valueSize,
+             long inputAllocation) {
+            this.threads = threads;
+            this.entries = entries;
+            this.valueSize = valueSize;
+            this.inputAllocation = inputAllocation;
+        }
+
+        @Override
+        public void accept(Contender table) {
+            offHeapBefore = bufferPools();
+            gcBefore = collections();
+            long a0 = threads.getCurrentThreadAllocatedBytes();
+            long start = System.nanoTime();
+            SplittableRandom random = new SplittableRandom(Data.PRESENT_SEED);
+            for (int i = 0; i < entries; i++) {
+                byte[] key = new byte[Data.KEY_LENGTH];
+                random.nextBytes(key);
+                byte[] value = new byte[valueSize];
+                random.nextBytes(value);
+                table.put(key, value);
+            }
+            millis = (System.nanoTime() - start) / 1_000_000;
+            allocated = Math.max(0,
+                    threads.getCurrentThreadAllocatedBytes() - a0 - inputAllocation);
+            gcAfter = collections();
+        }
     }
 
     /** Generates the same arrays as the load, keeping none; returns a value so none is elided. */
@@ -212,21 +243,6 @@ public final class MemoryFootprint {
             sum += key[0] + value[0];
         }
         return sum;
-    }
-
-    /** Runs full collections until the used heap stops shrinking, and returns it. */
-    private static long quietHeap() throws InterruptedException {
-        long previous = Long.MAX_VALUE;
-        for (int i = 0; i < 10; i++) {
-            System.gc();
-            Thread.sleep(100);
-            long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-            if (i >= 2 && used >= previous - previous / 1000) {
-                return used;
-            }
-            previous = used;
-        }
-        return previous;
     }
 
     private static long bufferPools() {

@@ -9,16 +9,17 @@ import java.util.Optional;
 
 /**
  * Renders {@link Results} as Markdown: throughput tables per value size and thread count, the
- * log table, the targets of issues 5 and 7 with their measured ratios, every backend's ratio to
- * the baselines, and thread scaling. Missing numbers show as "—"; a target whose numbers are
+ * log table, the performance targets (the skiplist backend and the log against their
+ * baselines, the arena backend against the skiplist backend and RocksDB) with their measured
+ * ratios, every backend's ratio to the baselines, and thread scaling. Missing numbers show as "—"; a target whose numbers are
  * missing says so rather than passing.
  */
 final class Summary {
 
-    /** The backend the issue's targets are about. */
+    /** The reference backend: measured against the baselines, and the others against it. */
     static final String SKIPLIST = "skiplist";
 
-    /** The backend issue 7 adds; its targets appear once it is measured. */
+    /** The arena backend; its targets appear once it is measured. */
     static final String ARENA = "arena";
 
     private final Results results;

@@ -9,8 +9,6 @@ import dev.memtable.WalOptions;
 import dev.memtable.spi.MemTableProvider;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,9 +21,10 @@ import java.util.stream.Stream;
 
 /**
  * The standard workload of {@code memtable bench}, run against one backend: random puts, point
- * gets of present keys, a full scan, heap bytes per entry, synced WAL writes from several threads,
- * and recovery of the log. Keys are derived from their index by a mixing function, so nothing is
- * held outside the table while its heap use is measured.
+ * gets of present keys, a full scan, heap bytes per entry (measured by {@link HeapProbe} around
+ * the puts, the same probe the benchmarks' memory figures use), synced WAL writes from several
+ * threads, and recovery of the log. Keys are derived from their index by a mixing function, so
+ * nothing is held outside the table while its heap use is measured.
  */
 final class BenchRunner {
 
@@ -53,14 +52,13 @@ final class BenchRunner {
 
     /** Runs every phase on {@code provider}; {@code progress} gets (phase index, fraction ‰). */
     Result run(MemTableProvider provider, PhaseListener progress) throws IOException {
-        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        long heapBefore = usedHeapAfterGc(memory);
         MemTable table = provider.create(1);
         try {
-            double puts = timedParallel(settings.entries, settings.threads, i -> table.put(key(i), value(i)),
-                    done -> progress.at(0, done));
-            long heapAfter = usedHeapAfterGc(memory);
-            double heapPerEntry = (double) (heapAfter - heapBefore) / settings.entries;
+            double[] putRate = new double[1];
+            HeapProbe.Footprint heap = HeapProbe.ofThisJvm().measure(table, settings.entries,
+                    t -> putRate[0] = timedParallel(settings.entries, settings.threads,
+                            i -> t.put(key(i), value(i)), done -> progress.at(0, done)));
+            double puts = putRate[0];
             double gets = timedParallel(settings.entries, settings.threads, i -> {
                 if (table.get(key(i)).isEmpty()) {
                     throw new IllegalStateException(provider.name() + " lost key " + i);
@@ -85,7 +83,7 @@ final class BenchRunner {
             }
             double walRate = walSyncedWrites(provider, progress);
             double[] recovery = recovery(provider, progress);
-            return new Result(provider.name(), puts, gets, scanRate, heapPerEntry,
+            return new Result(provider.name(), puts, gets, scanRate, heap.bytesPerEntry(),
                     settings.keySize + settings.valueSize, walRate, recovery[0], recovery[1]);
         } finally {
             table.close();
@@ -244,15 +242,6 @@ final class BenchRunner {
 
     private static double seconds(long startNanos) {
         return Math.max(1, System.nanoTime() - startNanos) / 1e9;
-    }
-
-    private static long usedHeapAfterGc(MemoryMXBean memory) {
-        long used = Long.MAX_VALUE;
-        for (int i = 0; i < 4; i++) {
-            System.gc();
-            used = Math.min(used, memory.getHeapMemoryUsage().getUsed());
-        }
-        return used;
     }
 
     /** Deletes the scratch directory and what the run left in it. */
