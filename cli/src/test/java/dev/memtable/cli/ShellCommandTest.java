@@ -148,13 +148,16 @@ class ShellCommandTest {
         Path lock = Files.createSymbolicLink(tmp.resolve("LOCK"), tmp.resolve("gone/LOCK"));
         CliRun run = shell("put a 1\n");
         assertEquals(Main.PROBLEM, run.exitCode(), run.toString());
-        assertTrue(run.err().contains("memtable: cannot open the store in " + tmp.toAbsolutePath()
-                + ": " + lock + ": no such file or directory"), run.toString());
+        assertTrue(run.err().startsWith("memtable: cannot open the store in "
+                + tmp.toAbsolutePath() + ": "), run.toString());
+        assertTrue(run.err().contains(lock.toString()), "names the file: " + run);
+        assertTrue(run.err().contains(": no such file or directory"), "says why: " + run);
         Files.delete(lock);
         Files.createDirectory(lock);
         run = shell("put a 1\n");
         assertEquals(Main.PROBLEM, run.exitCode(), run.toString());
-        assertTrue(run.err().contains(": " + lock + ": Is a directory"), run.toString());
+        assertTrue(run.err().contains(lock.toString()), "names the file: " + run);
+        assertTrue(run.err().contains(": Is a directory"), "says why: " + run);
         assertTrue(!run.err().contains("\tat "), "no stack trace: " + run);
     }
 

@@ -50,6 +50,7 @@ final class HandWrittenTable implements MemTable {
     private final AtomicLong size;
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile boolean open = true;
+    private volatile boolean sealed;
     /** Set before the table is published; null without a log. */
     private volatile Wal log;
     private boolean syncEveryWrite;
@@ -102,7 +103,7 @@ final class HandWrittenTable implements MemTable {
             append = Wal::position;
         }
         checkEntry(k, v);
-        checkOpen();
+        checkWritable();
         commit(append, List.of(new WriteBatch.Entry(k, v)));
     }
 
@@ -110,7 +111,7 @@ final class HandWrittenTable implements MemTable {
     public void delete(Bytes key) {
         if (flaw == Flaw.DELETE_SKIPS_KEY_LIMIT) {
             Objects.requireNonNull(key, "key");
-            checkOpen();
+            checkWritable();
             commit(l -> l.append(key, Bytes.EMPTY),
                     List.of(new WriteBatch.Entry(key, Bytes.EMPTY)));
             return;
@@ -127,7 +128,7 @@ final class HandWrittenTable implements MemTable {
         if (flaw == Flaw.CLOSED_CHECK_AFTER_EARLY_RETURN && batch.isEmpty()) {
             return;
         }
-        checkOpen();
+        checkWritable();
         if (batch.isEmpty()) {
             return;
         }
@@ -283,6 +284,9 @@ final class HandWrittenTable implements MemTable {
     @Override
     public void syncWal() throws IOException {
         checkOpen();
+        if (sealed) {
+            return; // the log was synced and closed by seal()
+        }
         Wal wal = log;
         if (wal == null || flaw == Flaw.SYNC_WAL_NEVER_SYNCS) {
             return;
@@ -299,6 +303,22 @@ final class HandWrittenTable implements MemTable {
             // The author logs and carries on (at DEBUG here, to keep the self-test's output clean).
             System.getLogger(HandWrittenTable.class.getName()).log(System.Logger.Level.DEBUG,
                     "sync of " + wal.path() + " failed", e);
+        }
+    }
+
+    @Override
+    public synchronized void seal() throws IOException {
+        checkOpen();
+        if (sealed) {
+            return;
+        }
+        sealed = true;
+        Wal wal = log;
+        if (wal != null) {
+            if (flaw == Flaw.EVERY_WRITE_BUFFERED_PER_THREAD) {
+                flushThreadBuffer(wal);
+            }
+            wal.close();
         }
     }
 
@@ -346,6 +366,13 @@ final class HandWrittenTable implements MemTable {
         if (bytes.length() > limit) {
             throw new IllegalArgumentException(what + " is " + bytes.length()
                     + " bytes; the limit is " + limit);
+        }
+    }
+
+    private void checkWritable() {
+        checkOpen();
+        if (sealed) {
+            throw new IllegalStateException("memtable " + id + " is sealed");
         }
     }
 

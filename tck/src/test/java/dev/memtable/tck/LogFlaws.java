@@ -68,12 +68,12 @@ final class LogFlaws {
                 flawed(Flaw.RECOVERY_DROPS_LAST_RECORD, "replay forgets the last record",
                         Set.of("wal01", "wal02", "wal03", "wal04", "wal05", "wal06", "wal09",
                                 "fault01", "fault02", "fault03", "fault04", "fault08", "fault09"),
-                        Set.of("set10", "set11")),
+                        Set.of("set10", "set11", "set13")),
                 flawed(Flaw.RELOGS_ON_RECOVERY, "replay goes through the logging write path, so"
                         + " every recovery doubles the log", Set.of("wal02"), Set.of()),
                 flawed(Flaw.REPLAY_SKIPS_TOMBSTONES, "replay skips deletes",
                         Set.of("wal03", "wal05", "wal06", "fault01", "fault02", "fault03",
-                                "fault04"), Set.of("set10", "set11")),
+                                "fault04"), Set.of("set10", "set11", "set13")),
                 flawed(Flaw.RECOVERED_TABLE_NOT_LOGGING, "the recovered table logs nothing",
                         Set.of("wal06"), Set.of("set10", "set11")),
                 flawed(Flaw.BATCH_LOGGED_PER_ENTRY, "a batch is logged entry by entry",
@@ -112,7 +112,7 @@ final class LogFlaws {
                         + " given", Set.of("fault09"), Set.of()),
                 // Its logged put appends outside the key's lock, so racing writers may reorder.
                 flawed(Flaw.LOG_BEFORE_CHECKS, "the logged write path appends before it checks"
-                        + " the arguments", Set.of("fault10"), Set.of("wal09")));
+                        + " the arguments", Set.of("fault10"), Set.of("wal09", "set13")));
     }
 
     private static FlawCase flawed(Flaw flaw, String description, Set<String> mustFail,

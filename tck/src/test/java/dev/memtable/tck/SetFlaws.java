@@ -26,13 +26,17 @@ final class SetFlaws {
                         + " close() forgets to write the buffer",
                         () -> new BufferedLogBackend(BufferedLogBackend.Flaw.CLOSE_DROPS_BUFFER),
                         Set.of("set10"),
-                        // A set seals (closes) every table it freezes: that loses writes too.
-                        Set.of("set11", "set13", "wal01", "wal02", "wal03", "wal04", "wal05", "wal06", "wal09")),
+                        // A set seals (closes) every table it freezes: that loses writes too; and
+                        // the buffer sits above an injected log as well (fault rules, input07).
+                        Set.of("set11", "set13", "wal01", "wal02", "wal03", "wal04", "wal05",
+                                "wal06", "wal09", "wal10", "fault01", "fault04", "fault05",
+                                "fault07", "fault08", "fault09", "input07")),
                 new FlawCase("log-sync-skips-buffer", "the backend buffers log appends and its"
                         + " sync() fsyncs the file without writing the buffer first",
                         () -> new BufferedLogBackend(BufferedLogBackend.Flaw.SYNC_SKIPS_BUFFER),
                         Set.of("set11"),
-                        Set.of("wal04")),
+                        Set.of("wal04", "fault01", "fault02", "fault03", "fault05", "fault07",
+                                "input07")),
                 new FlawCase("seal-not-forwarded", "a backend whose tables wrap another"
                         + " backend's tables forwards every method but seal(), so the interface's"
                         + " default runs: it only syncs", SealNotForwarded::new,
