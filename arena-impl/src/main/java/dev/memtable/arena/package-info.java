@@ -54,9 +54,10 @@
  * heights is about 34 bytes. Value bytes live in the value region, not after the key: searches
  * touch only nodes, and a million such nodes pack into about 34 MB instead of 134 MB, so more of
  * every search stays in the CPU caches and the TLB. Entry cost: node + value length, about 18
- * bytes over the payload for a 16-byte key (measured after full collections at a million
- * entries of 16 + 100 bytes: 137–139 bytes of heap per entry, 1.18–1.20 × the payload; the
- * skiplist backend needs 252, 2.17 ×).
+ * bytes over the payload for a 16-byte key (measured by the project's heap probe, the one behind
+ * {@code memtable bench} and {@code benchmarks/run.sh memory}, at a million entries of 16 + 100
+ * bytes: 138 bytes of heap per entry, 1.19 × the payload; the skiplist backend needs 239,
+ * 2.06 ×).
  *
  * <p>Heights are 1 + (trailing zero bits of a {@code ThreadLocalRandom} long) / 2, capped at 20:
  * branching 1/4, as in RocksDB; 4<sup>20</sup> is far more nodes than an arena can address.
