@@ -16,16 +16,18 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * Rules {@code basic01}–{@code basic13}: put, get, overwrite, delete as a tombstone, the
+ * Rules {@code basic01}–{@code basic14}: put, get, overwrite, delete as a tombstone, the
  * three-valued {@code get}, {@code isEmpty} and {@code id}.
  */
 public interface BasicRules extends ContractSupport {
 
     /**
-     * <b>basic01</b>: a fresh table knows nothing: {@code get} answers {@code Optional.empty()}
-     * for any key, the empty key included.
+     * <b>basic01</b>: {@code get} answers {@code Optional.empty()} for a key never written, the
+     * empty key included: on a fresh table, and on a table holding {@code k} and {@code kkk} for
+     * the keys just before, between, inside and after them ({@code j}, {@code kk}, {@code l}).
      * <p>If it fails: {@code get} must return empty (not a tombstone) for a key never written;
-     * look at how a missing map entry is translated.
+     * look at how a missing map entry is translated, and at a lookup that returns the nearest
+     * key's entry (ceiling or floor) without checking that the key is equal.
      */
     @Test
     default void required_basic01_getOfUnknownKeyIsAbsent() {
@@ -33,12 +35,19 @@ public interface BasicRules extends ContractSupport {
         assertEquals(Optional.empty(), t.get(key("k")), "get(\"k\") on a fresh table");
         assertEquals(Optional.empty(), t.get(Bytes.EMPTY), "get(empty key) on a fresh table");
         t.put(key("k"), value("v"));
-        assertEquals(Optional.empty(), t.get(key("j")), "get(\"j\") after only \"k\" was put");
+        t.put(key("kkk"), value("v3"));
+        for (String absent : new String[] {"j", "kk", "kkkk", "l", ""}) {
+            assertEquals(Optional.empty(), t.get(key(absent)), "get(\"" + absent
+                    + "\") when only \"k\" and \"kkk\" were put");
+        }
     }
 
     /**
-     * <b>basic02</b>: a value put under a key is returned by {@code get}, equal in content.
-     * <p>If it fails: look at the put path and at key equality (keys are compared by content).
+     * <b>basic02</b>: a value put under a key is returned by {@code get}, equal in content, also
+     * values that look like markers: the single bytes {@code 00} and {@code ff}, and {@code 00 00}.
+     * <p>If it fails: look at the put path and at key equality (keys are compared by content); a
+     * failure on a one-byte value means the backend encodes tombstones as a special value instead
+     * of the empty one.
      */
     @Test
     default void required_basic02_putThenGet() {
@@ -47,13 +56,23 @@ public interface BasicRules extends ContractSupport {
         t.put(key("other"), value("v2"));
         assertEquals(Optional.of(value("v1")), t.get(key("k")), "get(\"k\") after put");
         assertEquals(Optional.of(value("v2")), t.get(key("other")), "get(\"other\") after put");
+        List<Bytes> markers = List.of(bytes(0x00), bytes(0xff), bytes(0x00, 0x00));
+        for (int i = 0; i < markers.size(); i++) {
+            t.put(key("m" + i), markers.get(i));
+        }
+        for (int i = 0; i < markers.size(); i++) {
+            assertEquals(Optional.of(markers.get(i)), t.get(key("m" + i)),
+                    "get(\"m" + i + "\") after putting the value " + markers.get(i));
+        }
     }
 
     /**
-     * <b>basic03</b>: {@code put} overwrites: a second put to a key replaces the value, and the
-     * table still holds one entry for it.
+     * <b>basic03</b>: {@code put} overwrites: a second put to a key replaces the value, whether
+     * the new value is as long as, shorter than or longer than the old one, and the table still
+     * holds one entry for the key.
      * <p>If it fails: the backing map must replace, not append (a multimap or a list of versions
-     * shows up here as two entries).
+     * shows up here as two entries); a value that keeps bytes of the old one comes from an
+     * overwrite in place that keeps the old length.
      */
     @Test
     default void required_basic03_putOverwrites() {
@@ -63,6 +82,12 @@ public interface BasicRules extends ContractSupport {
         assertEquals(Optional.of(value("new")), t.get(key("k")), "get after overwrite");
         assertEquals(List.of(entry(key("k"), value("new"))), contents(t),
                 "scan after overwrite must hold exactly one entry for the key");
+        t.put(key("k"), value("s"));
+        assertEquals(Optional.of(value("s")), t.get(key("k")),
+                "get after overwrite with a shorter value");
+        t.put(key("k"), value("a longer value"));
+        assertEquals(List.of(entry(key("k"), value("a longer value"))), contents(t),
+                "scan after overwrite with a longer value");
     }
 
     /**
@@ -144,13 +169,20 @@ public interface BasicRules extends ContractSupport {
 
     /**
      * <b>basic09</b>: a table holding only tombstones is not empty: it has something to flush.
-     * <p>If it fails: tombstones are dropped, or {@code isEmpty} counts live values only.
+     * That holds for the tombstone of the empty key too, whose write adds nothing to the size.
+     * <p>If it fails: tombstones are dropped, {@code isEmpty} counts live values only, or it is
+     * answered from {@code approximateSize()}, which a write of the empty key and the empty value
+     * leaves at 0.
      */
     @Test
     default void required_basic09_tombstoneOnlyTableIsNotEmpty() {
         MemTable t = newTable();
         t.delete(key("k"));
         assertFalse(t.isEmpty(), "a table holding one tombstone is not empty");
+        MemTable emptyKey = newTable();
+        emptyKey.delete(Bytes.EMPTY);
+        assertFalse(emptyKey.isEmpty(), "a table holding the tombstone of the empty key (size "
+                + emptyKey.approximateSize() + ") is not empty");
     }
 
     /**
@@ -216,5 +248,29 @@ public interface BasicRules extends ContractSupport {
         assertEquals(Optional.empty(), a.get(key("j")), "table a must not see b's put");
         assertEquals(List.of(entry(key("k"), value("in-a"))), contents(a), "contents of a");
         assertEquals(List.of(entry(key("j"), value("in-b"))), contents(b), "contents of b");
+    }
+
+    /**
+     * <b>basic14</b>: a value returned by {@code get} stays as it was: later gets, puts,
+     * overwrites and scans on the same thread do not change it.
+     * <p>If it fails: {@code get} returns a view of a buffer that the backend reuses (a
+     * per-thread scratch array, say); return a copy, or a view of memory that is never written
+     * again.
+     */
+    @Test
+    default void required_basic14_returnedValuesStayUnchanged() {
+        MemTable t = newTable();
+        t.put(key("a"), value("value-of-a"));
+        t.put(key("b"), value("value-of-b"));
+        Bytes a = t.get(key("a")).orElseThrow(() -> new AssertionError("get(\"a\") after put"));
+        Bytes b = t.get(key("b")).orElseThrow(() -> new AssertionError("get(\"b\") after put"));
+        t.put(key("a"), value("overwritten"));
+        t.put(key("c"), value("value-of-c"));
+        t.get(key("c"));
+        contents(t);
+        assertEquals(value("value-of-a"), a, "a value of \"a\" returned by get, after later"
+                + " gets, puts and a scan");
+        assertEquals(value("value-of-b"), b, "a value of \"b\" returned by get, after later"
+                + " gets, puts and a scan");
     }
 }

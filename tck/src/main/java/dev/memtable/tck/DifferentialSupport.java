@@ -19,6 +19,8 @@ import java.util.function.Supplier;
 final class DifferentialSupport {
 
     private static final int[] ALPHABET = {0x00, 0x01, 0x7f, 0x80, 0xfe, 0xff, 0x61};
+    static final List<Bytes> SHORT_CORNERS = CornerKeys.shortKeys();
+    static final List<Bytes> LONG_CORNERS = CornerKeys.longKeys();
 
     private DifferentialSupport() {
     }
@@ -30,13 +32,16 @@ final class DifferentialSupport {
     }
 
     /** The number of operations of model01. */
-
     static int operations() {
         return Integer.getInteger(DifferentialRules.OPERATIONS_PROPERTY,
                 DifferentialRules.DEFAULT_OPERATIONS);
     }
 
+    /** A random short key: one of {@link CornerKeys#shortKeys()} one time in four. */
     static Bytes shortKey(SplittableRandom random) {
+        if (random.nextInt(4) == 0) {
+            return SHORT_CORNERS.get(random.nextInt(SHORT_CORNERS.size()));
+        }
         int length = random.nextInt(10) == 0 ? 0 : 1 + random.nextInt(3);
         byte[] k = new byte[length];
         for (int i = 0; i < length; i++) {
@@ -45,7 +50,14 @@ final class DifferentialSupport {
         return Bytes.wrap(k);
     }
 
+    /**
+     * A random long key: one of {@link CornerKeys#longKeys()} one time in four, else one of the
+     * {@code prefixes}, cut short or extended by up to two bytes.
+     */
     static Bytes longKey(SplittableRandom random, Bytes[] prefixes) {
+        if (random.nextInt(4) == 0) {
+            return LONG_CORNERS.get(random.nextInt(LONG_CORNERS.size()));
+        }
         Bytes prefix = prefixes[random.nextInt(prefixes.length)];
         if (random.nextInt(8) == 0) {
             return prefix.slice(0, prefix.length() - random.nextInt(3));
@@ -130,6 +142,96 @@ final class DifferentialSupport {
             failure.setStackTrace(e.getStackTrace());
             throw failure;
         }
+    }
+
+    /**
+     * Runs the fixed corner-case phase: puts every key of {@code corners} (in a fixed shuffled
+     * order), checks every answer, then deletes every third key and overwrites the others with
+     * values of another length, and checks again. Checks: the full scan; {@code get} of every key
+     * and of its neighbours one byte longer and shorter; for every key, the first entries from it
+     * as an included and an excluded lower bound, and the three bounded scans between it and its
+     * predecessor. Deterministic: it needs no seed.
+     */
+    static void runCornerCases(MemTable table, List<Bytes> corners) {
+        ReferenceModel model = new ReferenceModel();
+        Step step = new Step();
+        try {
+            List<Bytes> order = CornerKeys.shuffled(corners);
+            for (int i = 0; i < order.size(); i++) {
+                Bytes k = order.get(i);
+                Bytes v = Bytes.ofUtf8("corner-" + i);
+                step.now = () -> "put(" + k + ", " + v + ")";
+                table.put(k, v);
+                model.put(k, v);
+            }
+            checkEverything(table, model, step, "after putting every key");
+            for (int i = 0; i < order.size(); i++) {
+                Bytes k = order.get(i);
+                Bytes v = i % 3 == 0 ? Bytes.EMPTY : Bytes.ofUtf8("again-" + i + "-" + i);
+                step.now = () -> "put(" + k + ", " + v + ")";
+                table.put(k, v);
+                model.put(k, v);
+            }
+            checkEverything(table, model, step, "after deleting every third key and overwriting"
+                    + " the others");
+        } catch (AssertionError | RuntimeException e) {
+            AssertionError failure = new AssertionError("fixed corner cases (every run the same),"
+                    + " " + step.now.get() + ": " + (e instanceof AssertionError ? e.getMessage()
+                    : "the backend threw " + e), e instanceof AssertionError ? e.getCause() : e);
+            failure.setStackTrace(e.getStackTrace());
+            throw failure;
+        }
+    }
+
+    private static void checkEverything(MemTable table, ReferenceModel model, Step step,
+                                        String when) {
+        step.now = () -> "the full scan " + when;
+        List<Map.Entry<Bytes, Bytes>> all = contents(table);
+        List<Map.Entry<Bytes, Bytes>> want = model.entries();
+        if (!all.equals(want)) {
+            int i = 0;
+            while (i < all.size() && i < want.size() && all.get(i).equals(want.get(i))) {
+                i++;
+            }
+            int at = i;
+            throw new AssertionError("yielded " + all.size() + " entries, expected " + want.size()
+                    + "; first difference at index " + at + ": expected "
+                    + (at < want.size() ? want.get(at) : "the end") + " but got "
+                    + (at < all.size() ? all.get(at) : "the end"));
+        }
+        Bytes previous = null;
+        for (Map.Entry<Bytes, Bytes> e : want) {
+            Bytes k = e.getKey();
+            List<Bytes> probes = List.of(k, concat(k, Bytes.wrap(new byte[] {0})),
+                    k.isEmpty() ? k : k.slice(0, k.length() - 1));
+            for (Bytes probe : probes) {
+                step.now = () -> "get(" + probe + ") " + when;
+                Optional<Bytes> got = table.get(probe);
+                Optional<Bytes> expected = model.get(probe);
+                check(expected.equals(got), () -> "returned " + got + ", expected " + expected);
+            }
+            for (Bound lower : List.of(Bound.included(k), Bound.excluded(k))) {
+                step.now = () -> "scan(" + lower + ", unbounded) " + when + ", reading 2 entries";
+                checkScan(table, lower, Bound.unbounded(), model.range(lower, Bound.unbounded()),
+                        2);
+            }
+            if (previous != null) {
+                Bytes p = previous;
+                for (Bound[] range : new Bound[][] {
+                    {Bound.included(p), Bound.included(k)},
+                    {Bound.included(p), Bound.excluded(k)},
+                    {Bound.excluded(p), Bound.included(k)}}) {
+                    step.now = () -> "scan(" + range[0] + ", " + range[1] + ") " + when;
+                    checkScan(table, range[0], range[1], model.range(range[0], range[1]), 3);
+                }
+            }
+            previous = k;
+        }
+    }
+
+    /** What the corner-case phase is doing, for the failure message. */
+    private static final class Step {
+        Supplier<String> now = () -> "nothing yet";
     }
 
     private static Bytes randomValue(SplittableRandom random) {

@@ -9,18 +9,21 @@ import static dev.memtable.tck.TckSupport.patterned;
 import static dev.memtable.tck.TckSupport.scanAll;
 import static dev.memtable.tck.TckSupport.value;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.memtable.Bound;
 import dev.memtable.Bytes;
 import dev.memtable.MemTable;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * Rules {@code order01}–{@code order05}: scans come in <em>unsigned</em> lexicographic order
+ * Rules {@code order01}–{@code order06}: scans come in <em>unsigned</em> lexicographic order
  * ({@code memcmp} order): {@code 0x80} after {@code 0x7f}, a prefix before its extensions, the
- * empty key first. Each rule writes its keys out of order and states the expected order literally.
+ * empty key first, at every byte position. Each rule writes its keys out of order and states the
+ * expected order literally, or, for many keys, builds them already in order.
  */
 public interface OrderingRules extends ContractSupport {
 
@@ -125,5 +128,67 @@ public interface OrderingRules extends ContractSupport {
         assertEquals(List.of(bytes(0x80), bytes(0xff)),
                 keys(scanAll(t, Bound.excluded(bytes(0x7f)), Bound.included(bytes(0xff)))),
                 "scan(excluded(0x7f), included(0xff))");
+    }
+
+    /**
+     * <b>order06</b>: unsigned order holds at every byte position of keys of every length from 1
+     * to 20 bytes: for each length and position, the key with {@code 0x7f} there sorts before
+     * the key with {@code 0x80} there, and {@code 0x00} before {@code 0xff}, all other bytes
+     * being equal. Keys of 8 bytes and more catch a backend that compares an 8-byte prefix as one
+     * signed {@code long} (the high bit of the first byte), or signed bytes after the prefix; each
+     * key must also be found by {@code get}.
+     * <p>If it fails: the message names the first two keys out of order and the position where
+     * they differ; compare prefixes as unsigned ({@code Long.compareUnsigned}) and the rest with
+     * {@code Arrays.compareUnsigned}.
+     */
+    @Test
+    default void required_order06_highBitAtEveryPositionSortsUnsigned() {
+        MemTable t = newTable();
+        List<Bytes> expected = new ArrayList<>();
+        for (int length = 1; length <= 20; length++) {
+            for (int position = 0; position < length; position++) {
+                for (int[] pair : new int[][] {{0x00, 0xff}, {0x7f, 0x80}}) {
+                    for (int b : pair) {
+                        expected.add(highBitKey(length, position, b));
+                    }
+                }
+            }
+        }
+        expected.sort(ReferenceModel.UNSIGNED); // the byte-by-byte order, written out there
+        for (int i = expected.size() - 1; i >= 0; i--) {
+            t.put(expected.get(i), value("v" + i));
+        }
+        List<Bytes> got = keys(contents(t));
+        for (int i = 0; i < Math.min(got.size(), expected.size()); i++) {
+            if (!got.get(i).equals(expected.get(i))) {
+                Bytes a = expected.get(i);
+                Bytes b = got.get(i);
+                int at = 0;
+                while (at < Math.min(a.length(), b.length()) && a.byteAt(at) == b.byteAt(at)) {
+                    at++;
+                }
+                fail("scan order wrong at index " + i + " of " + expected.size() + ": expected "
+                        + a.toHex() + " but got " + b.toHex() + " (they differ at byte " + at
+                        + ")");
+            }
+        }
+        assertEquals(expected.size(), got.size(), "number of keys a scan yields");
+        for (int i = 0; i < expected.size(); i++) {
+            assertEquals(Optional.of(value("v" + i)), t.get(expected.get(i)),
+                    "get(" + expected.get(i).toHex() + ")");
+        }
+    }
+
+    /**
+     * A key of {@code length} bytes whose byte {@code position} is {@code b}: the first byte
+     * (if not the one at {@code position}) is {@code 0x55}, the others {@code 0x41 + position}.
+     */
+    private static Bytes highBitKey(int length, int position, int b) {
+        int[] k = new int[length];
+        for (int i = 0; i < length; i++) {
+            k[i] = i == 0 ? 0x55 : 0x41 + position;
+        }
+        k[position] = b;
+        return bytes(k);
     }
 }

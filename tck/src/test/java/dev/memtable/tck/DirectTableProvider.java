@@ -1,0 +1,341 @@
+package dev.memtable.tck;
+
+import dev.memtable.Bound;
+import dev.memtable.Bytes;
+import dev.memtable.MemTable;
+import dev.memtable.MemTableIterator;
+import dev.memtable.WalOptions;
+import dev.memtable.WriteBatch;
+import dev.memtable.spi.Capability;
+import dev.memtable.spi.MemTableProvider;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Backends for the self-test as a third party may write one: a {@link MemTable} implemented
+ * directly, without {@code AbstractMemTable}, on a {@link ConcurrentSkipListMap}: puts are
+ * lock-free, batches take a lock among themselves, scans copy their range into a list. Correct,
+ * or with exactly one deliberate {@link Flaw} in the parts that {@code AbstractMemTable} would
+ * otherwise do right: batches, empty ranges and the closed state of iterators. Declares
+ * {@link Capability#CONCURRENT_WRITES}; has no log.
+ */
+final class DirectTableProvider implements MemTableProvider {
+
+    /** The one thing the backend gets wrong. */
+    enum Flaw {
+        NONE("None: a correct backend."),
+        EQUAL_BOUNDS_READ_AS_POINT_LOOKUP("A scan whose bounds have one key is answered by a "
+                + "point lookup, exclusions ignored."),
+        INVERTED_RANGE_REACHES_SUB_MAP("Checks for equal bounds but not for inverted ones, which "
+                + "reach subMap."),
+        SHARED_EMPTY_ITERATOR("An empty range gets the shared MemTableIterator.empty()."),
+        ITERATOR_CLOSE_NOT_RECORDED("The iterator's close() releases its list but does not mark "
+                + "it closed."),
+        ITERATOR_IGNORES_TABLE_CLOSE("The iterator checks whether it was closed, but not whether "
+                + "its table was."),
+        BATCH_LOOP_STOPS_ONE_SHORT("The loop over a batch's entries stops one short."),
+        BATCH_DELETES_AFTER_PUTS("A batch is applied in two passes, puts first and deletes "
+                + "second."),
+        BATCH_DELETE_REMOVES_KEY("A delete in a batch removes the key instead of writing a "
+                + "tombstone."),
+        EMPTY_BATCH_SETS_WRITTEN_FLAG("An empty batch sets the \"written\"flag that isEmpty "
+                + "reads."),
+        BATCH_SIZE_COUNTS_COLLAPSED_ENTRIES("A batch is first collapsed to one entry per key, "
+                + "and only those are counted in the size."),
+        BATCH_CLEARED_AFTER_WRITE("The batch is cleared after it is written, so that the caller "
+                + "can reuse it."),
+        BATCH_APPLIED_WITHOUT_LOCK("A batch is applied without the batch lock, entry by entry "
+                + "like separate puts. (It passes a RaceWindow between entries, so that batches "
+                + "interleave on every run, even on a busy machine.)");
+
+        private final String description;
+
+        Flaw(String description) {
+            this.description = description;
+        }
+
+        /** The bug, as a backend author would make it. */
+        String description() {
+            return description;
+        }
+    }
+
+    private final Flaw flaw;
+
+    DirectTableProvider(Flaw flaw) {
+        this.flaw = flaw;
+    }
+
+    @Override
+    public String name() {
+        return "direct-" + flaw.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return Set.of(Capability.CONCURRENT_WRITES);
+    }
+
+    @Override
+    public MemTable create(long id) {
+        return new Table(id, flaw);
+    }
+
+    @Override
+    public MemTable createWithWal(long id, Path walFile, WalOptions options) {
+        throw new UnsupportedOperationException(name() + " has no write-ahead log");
+    }
+
+    @Override
+    public MemTable recoverFromWal(long id, Path walFile, WalOptions options) {
+        throw new UnsupportedOperationException(name() + " has no write-ahead log");
+    }
+
+    private static final class Table implements MemTable {
+        private final long id;
+        private final Flaw flaw;
+        private final ConcurrentSkipListMap<Bytes, Bytes> map = new ConcurrentSkipListMap<>();
+        private final ReentrantLock batchLock = new ReentrantLock();
+        private final AtomicLong size = new AtomicLong();
+        private final RaceWindow window = new RaceWindow();
+        private volatile boolean written;
+        private volatile boolean closed;
+
+        Table(long id, Flaw flaw) {
+            this.id = id;
+            this.flaw = flaw;
+        }
+
+        @Override
+        public long id() {
+            return id;
+        }
+
+        @Override
+        public void put(Bytes key, Bytes value) {
+            MemTable.checkEntry(key, value);
+            checkOpen();
+            map.put(key, value);
+            size.addAndGet(key.length() + value.length());
+            written = true;
+        }
+
+        @Override
+        public void delete(Bytes key) {
+            put(key, Bytes.EMPTY);
+        }
+
+        @Override
+        public void write(WriteBatch batch) {
+            Objects.requireNonNull(batch, "batch");
+            checkOpen();
+            List<WriteBatch.Entry> entries = batch.entries();
+            boolean lock = flaw != Flaw.BATCH_APPLIED_WITHOUT_LOCK;
+            if (lock) {
+                batchLock.lock();
+            }
+            try {
+                long added = batch.payloadBytes();
+                switch (flaw) {
+                    case BATCH_LOOP_STOPS_ONE_SHORT -> {
+                        for (int i = 0; i < entries.size() - 1; i++) {
+                            map.put(entries.get(i).key(), entries.get(i).value());
+                        }
+                    }
+                    case BATCH_DELETES_AFTER_PUTS -> {
+                        for (WriteBatch.Entry e : entries) {
+                            if (!e.isDelete()) {
+                                map.put(e.key(), e.value());
+                            }
+                        }
+                        for (WriteBatch.Entry e : entries) {
+                            if (e.isDelete()) {
+                                map.put(e.key(), e.value());
+                            }
+                        }
+                    }
+                    case BATCH_DELETE_REMOVES_KEY -> {
+                        for (WriteBatch.Entry e : entries) {
+                            if (e.isDelete()) {
+                                map.remove(e.key());
+                            } else {
+                                map.put(e.key(), e.value());
+                            }
+                        }
+                    }
+                    case BATCH_SIZE_COUNTS_COLLAPSED_ENTRIES -> {
+                        Map<Bytes, Bytes> last = new LinkedHashMap<>();
+                        for (WriteBatch.Entry e : entries) {
+                            last.put(e.key(), e.value());
+                        }
+                        added = 0;
+                        for (Map.Entry<Bytes, Bytes> e : last.entrySet()) {
+                            map.put(e.getKey(), e.getValue());
+                            added += e.getKey().length() + e.getValue().length();
+                        }
+                    }
+                    default -> {
+                        for (WriteBatch.Entry e : entries) {
+                            map.put(e.key(), e.value());
+                            if (!lock) {
+                                window.widen();
+                            }
+                        }
+                    }
+                }
+                size.addAndGet(added);
+                if (flaw == Flaw.EMPTY_BATCH_SETS_WRITTEN_FLAG || !entries.isEmpty()) {
+                    written = true;
+                }
+            } finally {
+                if (lock) {
+                    batchLock.unlock();
+                }
+            }
+            if (flaw == Flaw.BATCH_CLEARED_AFTER_WRITE) {
+                batch.clear();
+            }
+        }
+
+        @Override
+        public Optional<Bytes> get(Bytes key) {
+            Objects.requireNonNull(key, "key");
+            checkOpen();
+            return Optional.ofNullable(map.get(key));
+        }
+
+        @Override
+        public MemTableIterator scan(Bound lower, Bound upper) {
+            Objects.requireNonNull(lower, "lower");
+            Objects.requireNonNull(upper, "upper");
+            checkOpen();
+            Bytes lo = lower.keyOrNull();
+            Bytes hi = upper.keyOrNull();
+            if (flaw == Flaw.EQUAL_BOUNDS_READ_AS_POINT_LOOKUP && lo != null && lo.equals(hi)) {
+                Optional<Bytes> v = get(lo);
+                return new SnapshotIterator(v.map(x -> List.of(Map.entry(lo, x)))
+                        .orElse(List.of()));
+            }
+            boolean empty = flaw == Flaw.INVERTED_RANGE_REACHES_SUB_MAP
+                    ? lo != null && lo.equals(hi) && !(lower.isInclusive() && upper.isInclusive())
+                    : Bound.isEmptyRange(lower, upper);
+            if (empty) {
+                return flaw == Flaw.SHARED_EMPTY_ITERATOR ? MemTableIterator.empty()
+                        : new SnapshotIterator(List.of());
+            }
+            Map<Bytes, Bytes> view = map;
+            if (lo != null && hi != null) {
+                view = map.subMap(lo, lower.isInclusive(), hi, upper.isInclusive());
+            } else if (lo != null) {
+                view = map.tailMap(lo, lower.isInclusive());
+            } else if (hi != null) {
+                view = map.headMap(hi, upper.isInclusive());
+            }
+            List<Map.Entry<Bytes, Bytes>> copy = new ArrayList<>();
+            for (Map.Entry<Bytes, Bytes> e : view.entrySet()) {
+                copy.add(Map.entry(e.getKey(), e.getValue()));
+            }
+            return new SnapshotIterator(copy);
+        }
+
+        @Override
+        public long approximateSize() {
+            checkOpen();
+            return size.get();
+        }
+
+        @Override
+        public boolean isEmpty() {
+            checkOpen();
+            return !written;
+        }
+
+        @Override
+        public void syncWal() {
+            checkOpen();
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+
+        private void checkOpen() {
+            if (closed) {
+                throw new IllegalStateException("memtable " + id + " is closed");
+            }
+        }
+
+        /** A cursor over a copy of the range. */
+        private final class SnapshotIterator implements MemTableIterator {
+            private List<Map.Entry<Bytes, Bytes>> entries;
+            private int pos;
+            private boolean iteratorClosed;
+
+            SnapshotIterator(List<Map.Entry<Bytes, Bytes>> entries) {
+                this.entries = entries;
+            }
+
+            @Override
+            public boolean isValid() {
+                return !iteratorClosed && !tableClosed() && pos < entries.size();
+            }
+
+            @Override
+            public Bytes key() {
+                return current().getKey();
+            }
+
+            @Override
+            public Bytes value() {
+                return current().getValue();
+            }
+
+            @Override
+            public void next() {
+                check();
+                if (pos < entries.size()) {
+                    pos++;
+                }
+            }
+
+            @Override
+            public void close() {
+                entries = List.of();
+                iteratorClosed = flaw != Flaw.ITERATOR_CLOSE_NOT_RECORDED;
+            }
+
+            private Map.Entry<Bytes, Bytes> current() {
+                check();
+                if (pos >= entries.size()) {
+                    throw new NoSuchElementException("not positioned on an entry");
+                }
+                return entries.get(pos);
+            }
+
+            private void check() {
+                if (iteratorClosed) {
+                    throw new IllegalStateException("iterator is closed");
+                }
+                if (tableClosed()) {
+                    throw new IllegalStateException("memtable " + id + " is closed");
+                }
+            }
+
+            private boolean tableClosed() {
+                return flaw != Flaw.ITERATOR_IGNORES_TABLE_CLOSE && closed;
+            }
+        }
+    }
+}
