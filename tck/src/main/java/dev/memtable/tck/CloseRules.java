@@ -22,7 +22,7 @@ public interface CloseRules extends ContractSupport {
     /**
      * <b>close01</b>: on a closed table, {@code put}, {@code delete}, {@code write} (with a
      * non-empty and with an empty batch), {@code get}, {@code scan}, {@code approximateSize},
-     * {@code isEmpty} and {@code syncWal} all throw {@link IllegalStateException}; the message
+     * {@code isEmpty}, {@code syncWal} and {@code seal} all throw {@link IllegalStateException}; the message
      * lists every method that did not.
      * <p>If it fails: every method needs the closed check, before it returns early for
      * trivial input (an empty batch, an empty range).
@@ -45,7 +45,8 @@ public interface CloseRules extends ContractSupport {
                         () -> t.scan(Bound.excluded(key("k")), Bound.excluded(key("k")))),
                 refused("approximateSize", t::approximateSize),
                 refused("isEmpty", t::isEmpty),
-                refused("syncWal", t::syncWal));
+                refused("syncWal", t::syncWal),
+                refused("seal", t::seal));
     }
 
     /**

@@ -111,6 +111,7 @@ final class DirectTableProvider implements MemTableProvider {
         private final RaceWindow window = new RaceWindow();
         private volatile boolean written;
         private volatile boolean closed;
+        private volatile boolean sealed;
 
         Table(long id, Flaw flaw) {
             this.id = id;
@@ -125,7 +126,7 @@ final class DirectTableProvider implements MemTableProvider {
         @Override
         public void put(Bytes key, Bytes value) {
             MemTable.checkEntry(key, value);
-            checkOpen();
+            checkWritable();
             map.put(key, value);
             size.addAndGet(key.length() + value.length());
             written = true;
@@ -139,7 +140,7 @@ final class DirectTableProvider implements MemTableProvider {
         @Override
         public void write(WriteBatch batch) {
             Objects.requireNonNull(batch, "batch");
-            checkOpen();
+            checkWritable();
             List<WriteBatch.Entry> entries = batch.entries();
             boolean lock = flaw != Flaw.BATCH_APPLIED_WITHOUT_LOCK;
             if (lock) {
@@ -264,6 +265,20 @@ final class DirectTableProvider implements MemTableProvider {
         @Override
         public void syncWal() {
             checkOpen();
+        }
+
+        /** No log to close: sealing only stops writes. */
+        @Override
+        public void seal() {
+            checkOpen();
+            sealed = true;
+        }
+
+        private void checkWritable() {
+            checkOpen();
+            if (sealed) {
+                throw new IllegalStateException("memtable " + id + " is sealed");
+            }
         }
 
         @Override
