@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.memtable.Bytes;
 import dev.memtable.MemTable;
+import dev.memtable.spi.MemTableProvider;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -272,5 +273,21 @@ public interface BasicRules extends ContractSupport {
                 + " gets, puts and a scan");
         assertEquals(value("value-of-b"), b, "a value of \"b\" returned by get, after later"
                 + " gets, puts and a scan");
+    }
+
+    /**
+     * <b>basic15</b>: the provider's {@code name()} is what users select the backend by: lower
+     * case letters and digits in dash-separated words, the same on every call.
+     * <p>If it fails: return a constant such as {@code "mybackend"}, not a class name, an empty
+     * string or something computed per call.
+     */
+    @Test
+    default void required_basic15_providerNameIsAStableLowerCaseName() {
+        MemTableProvider provider = testedProvider();
+        String name = provider.name();
+        assertTrue(name != null && name.matches("[a-z0-9]+(-[a-z0-9]+)*"),
+                "name() must be lower case letters and digits in dash-separated words, was "
+                        + (name == null ? "null" : "\"" + name + "\""));
+        assertEquals(name, provider.name(), "name() called twice");
     }
 }

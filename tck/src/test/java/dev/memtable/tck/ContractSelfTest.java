@@ -154,18 +154,18 @@ class ContractSelfTest {
         }
 
         /**
-         * Asserts that every rule of {@code caughtBy} failed, that no rule outside
-         * {@code caughtBy} and {@code alsoCaughtBy} failed, that each failure message starts with
+         * Asserts that every rule of {@code mustFail} failed, that no rule outside
+         * {@code mustFail} and {@code mayFail} failed, that each failure message starts with
          * its rule id, and that only rules needing a log were skipped.
          */
-        void assertCaught(Set<String> caughtBy, Set<String> alsoCaughtBy) {
-            Set<String> missed = new TreeSet<>(caughtBy);
+        void assertCaught(Set<String> mustFail, Set<String> mayFail) {
+            Set<String> missed = new TreeSet<>(mustFail);
             missed.removeAll(failed.keySet());
             assertTrue(missed.isEmpty(), contract + ": rules " + missed + " did not catch the flaw;"
                     + " failed: " + failed.keySet() + ", skipped: " + skipped);
             Set<String> unexpected = new TreeSet<>(failed.keySet());
-            unexpected.removeAll(caughtBy);
-            unexpected.removeAll(alsoCaughtBy);
+            unexpected.removeAll(mustFail);
+            unexpected.removeAll(mayFail);
             assertTrue(unexpected.isEmpty(), () -> contract + ": rules the flaw cannot affect"
                     + " failed: " + unexpected.stream().map(id -> id + ": " + failed.get(id))
                     .toList());

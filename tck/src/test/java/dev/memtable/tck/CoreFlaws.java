@@ -84,6 +84,7 @@ final class CoreFlaws {
                 map(FlawedProvider.Flaw.UNBOUNDED_LOWER_FROM_FIRST_KEY, "scan07 iter03",
                         "iter04 model01 model02 scan06"),
                 map(FlawedProvider.Flaw.SYNCHRONIZED_TREE_MAP, "conc01 conc03", "conc05"),
+                map(FlawedProvider.Flaw.NAME_FROM_CLASS, "basic15", ""),
                 map(FlawedProvider.Flaw.LOSES_CONCURRENT_WRITES, "conc02", "conc03 set06"));
     }
 

@@ -21,8 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Backends for the self-test in the manner of the skip-list backend: a sorted map from the JDK
  * behind {@link AbstractMemTable}, correct, or with exactly one deliberate {@link Flaw} in its
- * map, its {@code do…} methods or its provider. They never declare {@link Capability#WAL} (no log
- * implementation is on the tck's test path), so rules that need a log are skipped for them.
+ * map, its {@code do…} methods or its provider. They declare no {@link Capability#WAL}, so the
+ * rules that need a log are skipped for them: those are proven on {@link HandWrittenProvider}
+ * and on the set flaws.
  */
 final class FlawedProvider extends AbstractMemTableProvider {
 
@@ -52,6 +53,7 @@ final class FlawedProvider extends AbstractMemTableProvider {
                 + "looks empty."),
         IS_EMPTY_BY_SIZE("doIsEmpty answers approximateSize() == 0."),
         ID_AS_INT("The provider passes the id to the table as an int."),
+        NAME_FROM_CLASS("The provider's name() is its class's simple name."),
         MAP_SHARED_BY_TABLES("Every table of one provider shares one map (a field of the "
                 + "provider)."),
         INCLUDES_EXCLUDED_BOUNDS("Scans treat excluded bounds as included."),
@@ -94,6 +96,9 @@ final class FlawedProvider extends AbstractMemTableProvider {
 
     @Override
     public String name() {
+        if (flaw == Flaw.NAME_FROM_CLASS) {
+            return getClass().getSimpleName();
+        }
         return "flawed-" + flaw.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
