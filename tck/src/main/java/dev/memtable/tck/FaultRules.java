@@ -294,6 +294,28 @@ public interface FaultRules extends ContractSupport {
         });
     }
 
+    /**
+     * <b>fault11</b>: a seal whose final sync fails says so: {@code seal()} throws
+     * {@link IOException}, the table is sealed all the same (a later put throws
+     * {@link IllegalStateException}) and the writes it accepted stay readable.
+     * <p>If it fails: {@code seal()} must not close its log quietly: whoever seals the table (a
+     * memtable set, at a freeze) must learn that its last writes may not be durable.
+     */
+    @Test
+    default void optional_fault11_failedSealIsReported(@TempDir Path dir) throws IOException {
+        SimulatedDisk disk = new SimulatedDisk();
+        MemTableProvider backend = onDisk(disk);
+        Path file = dir.resolve("fault11.log");
+        MemTable t = closeQuietlyAfterRule(backend.createWithWal(1, file));
+        ReferenceModel accepted = new ReferenceModel();
+        mixedWrites(t, accepted, "");
+        disk.refuseNextSync(file);
+        assertThrows(IOException.class, t::seal, "seal() whose final sync the disk refused");
+        assertThrows(IllegalStateException.class, () -> t.put(key("later"), value("x")),
+                "put after a failed seal: the table is sealed all the same");
+        assertEquals(accepted.entries(), contents(t), "entries after the failed seal");
+    }
+
     // ------------------------------------------------------------------ helpers
 
     /**

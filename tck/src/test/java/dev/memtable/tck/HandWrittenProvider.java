@@ -106,6 +106,8 @@ final class HandWrittenProvider implements MemTableProvider {
         APPLIED_BEFORE_SYNC,
         /** {@code syncWal()} logs a failed sync and returns. */
         SYNC_ERROR_SWALLOWED,
+        /** {@code seal()} closes the log quietly: a failed final sync is logged, not thrown. */
+        SEAL_SWALLOWS_SYNC_FAILURE,
         /** A recovery refused for corruption is retried in {@code SALVAGE} mode. */
         DAMAGED_LOG_SALVAGED_BY_DEFAULT,
         /** {@code recoverFromWal} uses the default options, whatever it is given. */

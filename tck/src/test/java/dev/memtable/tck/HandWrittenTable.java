@@ -318,7 +318,15 @@ final class HandWrittenTable implements MemTable {
             if (flaw == Flaw.EVERY_WRITE_BUFFERED_PER_THREAD) {
                 flushThreadBuffer(wal);
             }
-            wal.close();
+            try {
+                wal.close();
+            } catch (IOException e) {
+                if (flaw != Flaw.SEAL_SWALLOWS_SYNC_FAILURE) {
+                    throw e;
+                }
+                System.getLogger(HandWrittenTable.class.getName()).log(System.Logger.Level.DEBUG,
+                        "closing " + wal.path() + " at seal failed", e);
+            }
         }
     }
 

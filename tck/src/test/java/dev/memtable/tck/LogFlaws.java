@@ -91,7 +91,7 @@ final class LogFlaws {
                 // the log, through an injected one
                 flawed(Flaw.WAL_PROVIDER_IGNORED, "withWalProvider returns the backend unchanged",
                         Set.of("fault01", "fault02", "fault03", "fault05", "fault06", "fault07",
-                                "fault08", "fault09", "fault10"), Set.of("fault04")),
+                                "fault08", "fault09", "fault10"), Set.of("fault04", "fault11")),
                 flawed(Flaw.SYNC_WAL_NEVER_SYNCS, "syncWal() does nothing",
                         Set.of("fault02", "fault05", "fault06", "fault07"), Set.of("set11")),
                 flawed(Flaw.SYNC_POLICY_IGNORED, "SyncPolicy.EVERY_WRITE is ignored",
@@ -108,11 +108,13 @@ final class LogFlaws {
                         + " append and the sync", Set.of("fault06"), Set.of()),
                 flawed(Flaw.SYNC_ERROR_SWALLOWED, "syncWal() logs a failed sync and returns",
                         Set.of("fault05", "fault06", "fault07"), Set.of()),
+                flawed(Flaw.SEAL_SWALLOWS_SYNC_FAILURE, "seal() logs a failed final sync and"
+                        + " returns", Set.of("fault11"), Set.of()),
                 flawed(Flaw.RECOVERY_IGNORES_OPTIONS, "recoverFromWal ignores the options it is"
                         + " given", Set.of("fault09"), Set.of()),
                 // Its logged put appends outside the key's lock, so racing writers may reorder.
                 flawed(Flaw.LOG_BEFORE_CHECKS, "the logged write path appends before it checks"
-                        + " the arguments", Set.of("fault10"), Set.of("wal09", "set13")));
+                        + " the arguments", Set.of("fault10"), Set.of("wal09", "set13", "fault11")));
     }
 
     private static FlawCase flawed(Flaw flaw, String description, Set<String> mustFail,
