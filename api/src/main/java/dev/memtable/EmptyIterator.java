@@ -25,6 +25,11 @@ final class EmptyIterator implements MemTableIterator {
     }
 
     @Override
+    public long sequence() {
+        throw new NoSuchElementException("empty iterator has no current entry");
+    }
+
+    @Override
     public void next() {
         // past the end: harmless
     }

@@ -49,6 +49,15 @@ public interface MemTableIterator extends AutoCloseable {
     Bytes value();
 
     /**
+     * Returns the sequence number of the current entry's version (see {@link MemTable}): at least
+     * 1, at most {@link MemTable#MAX_SEQUENCE}.
+     *
+     * @throws java.util.NoSuchElementException if the iterator is not {@linkplain #isValid() valid}
+     * @throws IllegalStateException if the iterator or its table was closed
+     */
+    long sequence();
+
+    /**
      * Moves to the next entry in range. Past the last entry the iterator becomes, and stays,
      * invalid; calling {@code next()} then does nothing.
      *

@@ -8,12 +8,18 @@ import java.util.PriorityQueue;
 
 /**
  * A k-way merge of sorted iterators into one: keys ascending, each key once, and for a key that
- * several sources hold, the version of the <em>newest</em> source. It is what a memtable set's
- * {@code scan} returns, and an engine can reuse it to merge memtables with its on-disk tables.
+ * several sources hold, the <em>newest</em> version: the one with the highest
+ * {@linkplain MemTableIterator#sequence() sequence}, and among equal sequences the one of the
+ * newest source. It is what a memtable set's {@code scan} returns, and an engine can reuse it to
+ * merge memtables with its on-disk tables.
  *
  * <h2>Sources</h2>
  * The sources are given as a list ordered <b>newest first</b>: when two sources are on the same
- * key, the one with the lower index wins and the others skip that key. Each source must yield
+ * key, the one whose entry has the higher sequence wins, at equal sequences the one with the lower
+ * index, and the others skip that key. Sequences decide first so that a write that reached a
+ * newer source with a lower sequence than an older source's (possible only when writers race a
+ * freeze in an engine that does not order them) still resolves by sequence, as every reader at a
+ * sequence does. Each source must yield
  * strictly ascending keys (every {@link MemTableIterator} does) and is taken as it is positioned,
  * so pass new iterators. The merge owns its sources: {@link #close()} closes every one of them, and
  * a merge that fails to construct closes them before it throws.
@@ -43,6 +49,7 @@ public final class MergeIterator implements MemTableIterator {
         final MemTableIterator iterator;
         final int index;
         Bytes key;
+        long sequence;
 
         Source(MemTableIterator iterator, int index) {
             this.iterator = iterator;
@@ -71,6 +78,7 @@ public final class MergeIterator implements MemTableIterator {
             for (Source s : sources) {
                 if (s.iterator.isValid()) {
                     s.key = s.iterator.key();
+                    s.sequence = s.iterator.sequence();
                     heap.add(s);
                 }
             }
@@ -170,6 +178,17 @@ public final class MergeIterator implements MemTableIterator {
     }
 
     /**
+     * {@inheritDoc} The sequence of the winning version.
+     *
+     * @throws NoSuchElementException if the merge is exhausted
+     * @throws IllegalStateException if the merge, or the source on the current entry, is closed
+     */
+    @Override
+    public long sequence() {
+        return currentSource().iterator.sequence();
+    }
+
+    /**
      * {@inheritDoc}
      *
      * @throws IllegalStateException if the merge or a source that must move is closed
@@ -207,9 +226,16 @@ public final class MergeIterator implements MemTableIterator {
 
     // ------------------------------------------------------------------ internals
 
-    /** Orders sources by key, then by index: the newest source comes first among equal keys. */
+    /**
+     * Orders sources by key, then by sequence descending, then by index: among equal keys the
+     * newest version comes first, and at equal sequences the newest source.
+     */
     private static int order(Source a, Source b) {
         int c = a.key.compareTo(b.key);
+        if (c != 0) {
+            return c;
+        }
+        c = Long.compare(b.sequence, a.sequence);
         return c != 0 ? c : Integer.compare(a.index, b.index);
     }
 
@@ -238,6 +264,7 @@ public final class MergeIterator implements MemTableIterator {
         s.iterator.next();
         if (s.iterator.isValid()) {
             s.key = s.iterator.key();
+            s.sequence = s.iterator.sequence();
             heap.add(s);
         } else {
             s.key = null;

@@ -15,14 +15,33 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The backend-neutral half of every memtable: argument checks, the closed state, size accounting,
- * atomic batches and the write-ahead-log plumbing are written here once. A backend supplies only a
- * sorted map through the {@code do…} methods, which are called with checked arguments on an open
- * table.
+ * sequence numbers, atomic batches and the write-ahead-log plumbing are written here once. A
+ * backend supplies only a sorted map of versions through the {@code do…} methods, which are called
+ * with checked arguments on an open table.
+ *
+ * <h2>What a backend stores</h2>
+ * Versions ({@link MemTable}): for each key, every {@code (sequence, value)} written, ordered by
+ * sequence. {@link #doPut} adds one (replacing an equal sequence), {@link #doGet} finds the newest
+ * at or below a read sequence, {@link #doVersions} iterates all of them (key ascending, sequence
+ * descending). {@link #doScan} has a default that filters {@code doVersions} down to the visible
+ * version of each key ({@link Versions#visible}); a backend may override it with something faster.
+ * {@link Versions} holds a lock-free per-key chain of versions and the map operations over it, for
+ * backends built on a {@link java.util.NavigableMap}.
+ *
+ * <h2>Sequences</h2>
+ * Two counters, both raised with compare-and-set, never lowered: the highest sequence <em>taken</em>
+ * (by an unversioned write, or written by a versioned one) and the highest <em>applied</em>
+ * ({@link #lastSequence()}). An unversioned write takes {@code taken + 1} atomically, so it is above
+ * every sequence taken or written before it; a versioned write first raises {@code taken} to its
+ * sequence. {@code applied} is raised after the backend applied the write, so
+ * {@code lastSequence()} never names a version that is not there yet. A write that fails at the log
+ * leaves its taken sequence unused (a gap, which is harmless) and {@code applied} unchanged.
  *
  * <h2>Write path</h2>
  * Without a log, {@code put} is one {@link #doPut} (which must be atomic and thread-safe if the
@@ -56,6 +75,10 @@ public abstract class AbstractMemTable implements MemTable {
 
     private final long id;
     private final LongAdder size = new LongAdder();
+    /** The highest sequence taken by an unversioned write or written by a versioned one. */
+    private final AtomicLong taken = new AtomicLong();
+    /** The highest sequence applied: {@link #lastSequence()}. */
+    private final AtomicLong applied = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean open = true;
     /** Set once, before the table is published; null for an in-memory table. */
@@ -77,20 +100,38 @@ public abstract class AbstractMemTable implements MemTable {
     // ---------------------------------------------------------------- backend hooks
 
     /**
-     * Maps {@code key} to {@code value} (empty = tombstone), replacing any entry. Arguments are
-     * checked and non-null; the table is open.
+     * Adds the version {@code (sequence, value)} of {@code key} (an empty value is a tombstone);
+     * if the key already has a version with that sequence, replaces its value. Must not disturb
+     * the key's other versions, and must keep the order by sequence whatever order versions arrive
+     * in. Arguments are checked and non-null, {@code sequence} is in {@code 1 .. MAX_SEQUENCE};
+     * the table is open.
      */
-    protected abstract void doPut(Bytes key, Bytes value);
-
-    /** Returns the value stored for {@code key} (empty for a tombstone), or null if none. */
-    protected abstract Bytes doGet(Bytes key);
+    protected abstract void doPut(Bytes key, Bytes value, long sequence);
 
     /**
-     * Returns an iterator over the entries between the bounds, ascending and weakly consistent,
-     * positioned on the first one. The range is never empty or inverted (that case is answered
-     * before this is called); the bounds are non-null.
+     * Returns the value of the version of {@code key} with the highest sequence
+     * {@code <= sequence} (empty for a tombstone), or null if there is none. {@code sequence} is
+     * {@code >= 0}; {@link Long#MAX_VALUE} asks for the newest version, the common case, which
+     * should cost no more than a plain map lookup.
      */
-    protected abstract MemTableIterator doScan(Bound lower, Bound upper);
+    protected abstract Bytes doGet(Bytes key, long sequence);
+
+    /**
+     * Returns an iterator over every version between the bounds, keys ascending and, within a
+     * key, sequences descending; weakly consistent, positioned on the first one. The range is never
+     * empty or inverted (that case is answered before this is called); the bounds are non-null.
+     */
+    protected abstract MemTableIterator doVersions(Bound lower, Bound upper);
+
+    /**
+     * Returns an iterator over the version visible at {@code sequence} of each key between the
+     * bounds (keys with none left out), ascending and weakly consistent, positioned on the first
+     * one. The default filters {@link #doVersions} through {@link Versions#visible}. Same
+     * preconditions as {@code doVersions}; {@code sequence >= 0}.
+     */
+    protected MemTableIterator doScan(Bound lower, Bound upper, long sequence) {
+        return Versions.visible(doVersions(lower, upper), sequence);
+    }
 
     /** Returns true if the map holds no entry. */
     protected abstract boolean doIsEmpty();
@@ -110,21 +151,41 @@ public abstract class AbstractMemTable implements MemTable {
     public final void put(Bytes key, Bytes value) {
         MemTable.checkEntry(key, value);
         checkWritable();
+        put0(key, value, 0);
+    }
+
+    @Override
+    public final void put(Bytes key, Bytes value, long sequence) {
+        MemTable.checkEntry(key, value);
+        MemTable.checkWriteSequence(sequence);
+        checkWritable();
+        put0(key, value, sequence);
+    }
+
+    @Override
+    public final void delete(Bytes key, long sequence) {
+        put(key, Bytes.EMPTY, sequence);
+    }
+
+    /** A checked put; {@code sequence} 0 means "take the next one". */
+    private void put0(Bytes key, Bytes value, long sequence) {
         Wal log = wal;
         if (log == null) {
-            doPut(key, value);
-            size.add((long) key.length() + value.length());
+            long seq = sequence == 0 ? takeNext() : taking(sequence);
+            doPut(key, value, seq);
+            applied(seq, (long) key.length() + value.length() + VERSION_BYTES);
             return;
         }
         ReentrantLock lock = stripeLocks()[stripe(key)];
         lock.lock();
         try {
-            long end = log.append(key, value);
+            long seq = sequence == 0 ? takeNext() : taking(sequence);
+            long end = log.append(key, value, seq);
             if (syncEveryWrite) {
                 log.syncTo(end);
             }
-            doPut(key, value);
-            size.add((long) key.length() + value.length());
+            doPut(key, value, seq);
+            applied(seq, (long) key.length() + value.length() + VERSION_BYTES);
         } catch (IOException e) {
             throw new UncheckedIOException("write-ahead log " + log.path()
                     + " did not take the write; the table is unchanged", e);
@@ -142,6 +203,19 @@ public abstract class AbstractMemTable implements MemTable {
     public final void write(WriteBatch batch) {
         Objects.requireNonNull(batch, "batch");
         checkWritable();
+        write0(batch, 0);
+    }
+
+    @Override
+    public final void write(WriteBatch batch, long sequence) {
+        Objects.requireNonNull(batch, "batch");
+        MemTable.checkWriteSequence(sequence);
+        checkWritable();
+        write0(batch, sequence);
+    }
+
+    /** A checked batch; {@code sequence} 0 means "take the next one". */
+    private void write0(WriteBatch batch, long sequence) {
         List<WriteBatch.Entry> entries = batch.entries();
         if (entries.isEmpty()) {
             return;
@@ -152,14 +226,15 @@ public abstract class AbstractMemTable implements MemTable {
             locks[s].lock();
         }
         try {
+            long seq = sequence == 0 ? takeNext() : taking(sequence);
             Wal log = wal;
             if (log != null) {
-                long end = log.append(batch);
+                long end = log.append(batch, seq);
                 if (syncEveryWrite) {
                     log.syncTo(end);
                 }
             }
-            applyAll(entries, batch.payloadBytes());
+            applyAll(seq, entries, batch.payloadBytes());
         } catch (IOException e) {
             throw new UncheckedIOException("write-ahead log " + wal.path()
                     + " did not take the batch; the table is unchanged", e);
@@ -174,18 +249,47 @@ public abstract class AbstractMemTable implements MemTable {
     public final Optional<Bytes> get(Bytes key) {
         Objects.requireNonNull(key, "key");
         checkOpen();
-        return Optional.ofNullable(doGet(key));
+        return Optional.ofNullable(doGet(key, Long.MAX_VALUE));
+    }
+
+    @Override
+    public final Optional<Bytes> get(Bytes key, long sequence) {
+        Objects.requireNonNull(key, "key");
+        MemTable.checkReadSequence(sequence);
+        checkOpen();
+        return Optional.ofNullable(doGet(key, sequence));
     }
 
     @Override
     public final MemTableIterator scan(Bound lower, Bound upper) {
+        return scan(lower, upper, Long.MAX_VALUE);
+    }
+
+    @Override
+    public final MemTableIterator scan(Bound lower, Bound upper, long sequence) {
         Objects.requireNonNull(lower, "lower");
         Objects.requireNonNull(upper, "upper");
+        MemTable.checkReadSequence(sequence);
         checkOpen();
         // An empty range gets the shared empty iterator, still guarded: closing it, or the table,
         // must make it refuse use like any other iterator of this table.
         return new GuardedIterator(Bound.isEmptyRange(lower, upper)
-                ? MemTableIterator.empty() : doScan(lower, upper));
+                ? MemTableIterator.empty() : doScan(lower, upper, sequence));
+    }
+
+    @Override
+    public final MemTableIterator versions(Bound lower, Bound upper) {
+        Objects.requireNonNull(lower, "lower");
+        Objects.requireNonNull(upper, "upper");
+        checkOpen();
+        return new GuardedIterator(Bound.isEmptyRange(lower, upper)
+                ? MemTableIterator.empty() : doVersions(lower, upper));
+    }
+
+    @Override
+    public final long lastSequence() {
+        checkOpen();
+        return applied.get();
     }
 
     @Override
@@ -292,16 +396,48 @@ public abstract class AbstractMemTable implements MemTable {
         this.syncEveryWrite = options.syncPolicy() == SyncPolicy.EVERY_WRITE;
     }
 
-    /** Applies a batch read back from the log (no logging); called during recovery only. */
-    final void applyRecovered(WriteBatch batch) {
-        applyAll(batch.entries(), batch.payloadBytes());
+    /** Applies a record read back from the log (no logging); called during recovery only. */
+    final void applyRecovered(long sequence, WriteBatch batch) {
+        MemTable.checkWriteSequence(sequence);
+        applyAll(taking(sequence), batch.entries(), batch.payloadBytes());
     }
 
-    private void applyAll(List<WriteBatch.Entry> entries, long payloadBytes) {
+    private void applyAll(long sequence, List<WriteBatch.Entry> entries, long payloadBytes) {
         for (WriteBatch.Entry e : entries) {
-            doPut(e.key(), e.value());
+            doPut(e.key(), e.value(), sequence);
         }
-        size.add(payloadBytes);
+        applied(sequence, payloadBytes + (long) entries.size() * VERSION_BYTES);
+    }
+
+    /** Takes the next sequence for an unversioned write. */
+    private long takeNext() {
+        long seq = taken.incrementAndGet();
+        if (seq > MAX_SEQUENCE) {
+            taken.set(MAX_SEQUENCE + 1); // stays exhausted, never wraps
+            throw new IllegalStateException("memtable " + id + " has used every sequence up to"
+                    + " MAX_SEQUENCE (" + MAX_SEQUENCE + "); write at an explicit sequence or"
+                    + " start a new table");
+        }
+        return seq;
+    }
+
+    /** Records that a versioned write takes {@code sequence}; returns it. */
+    private long taking(long sequence) {
+        raise(taken, sequence);
+        return sequence;
+    }
+
+    /** Records an applied write of {@code bytes} at {@code sequence}. */
+    private void applied(long sequence, long bytes) {
+        size.add(bytes);
+        raise(applied, sequence);
+    }
+
+    private static void raise(AtomicLong counter, long to) {
+        long now = counter.get();
+        while (now < to && !counter.compareAndSet(now, to)) {
+            now = counter.get();
+        }
     }
 
     private void checkOpen() {
@@ -380,6 +516,12 @@ public abstract class AbstractMemTable implements MemTable {
         public Bytes value() {
             check();
             return inner.value();
+        }
+
+        @Override
+        public long sequence() {
+            check();
+            return inner.sequence();
         }
 
         @Override

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 
 /**
  * An open write-ahead log: an append-only file of checksummed records, each one put, delete or
- * {@link WriteBatch}. Obtained from a {@link WalProvider}; used by {@link AbstractMemTable}, which
+ * {@link WriteBatch} with the sequence number of its version(s) (see {@link dev.memtable.MemTable}). Obtained from a {@link WalProvider}; used by {@link AbstractMemTable}, which
  * appends before it changes memory.
  *
  * <h2>Positions and durability</h2>
@@ -31,20 +31,22 @@ public interface Wal extends Closeable {
     Path path();
 
     /**
-     * Appends one record putting {@code value} under {@code key} (an empty value is a delete).
+     * Appends one record putting {@code value} under {@code key} at {@code sequence} (an empty
+     * value is a delete). The caller has checked the sequence ({@code 1 .. MAX_SEQUENCE}).
      *
      * @return the position just past the record
      * @throws IOException if the log failed, now or earlier, or is closed
      */
-    long append(Bytes key, Bytes value) throws IOException;
+    long append(Bytes key, Bytes value, long sequence) throws IOException;
 
     /**
-     * Appends {@code batch} as one record: recovered wholly or not at all.
+     * Appends {@code batch} as one record whose entries all carry {@code sequence}: recovered
+     * wholly or not at all.
      *
      * @return the position just past the record
      * @throws IOException if the log failed, now or earlier, or is closed
      */
-    long append(WriteBatch batch) throws IOException;
+    long append(WriteBatch batch, long sequence) throws IOException;
 
     /**
      * Returns once every record ending at or before {@code position} is on stable storage.

@@ -14,9 +14,10 @@ public interface WalInspector {
      *
      * @param offset the byte offset where the record starts
      * @param length the record's length in bytes, header included
+     * @param sequence the sequence of its entries
      * @param batch its entries (a single put or delete is a one-entry batch)
      */
-    void record(long offset, long length, WriteBatch batch);
+    void record(long offset, long length, long sequence, WriteBatch batch);
 
     /** A damaged region that the mode tolerates (skipped, or dropped as a torn tail). */
     void damage(WalCorruption corruption);

@@ -5,7 +5,6 @@ import dev.memtable.WalOptions;
 import dev.memtable.WriteBatch;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.function.Consumer;
 
 /**
  * A write-ahead log implementation, discovered through {@link java.util.ServiceLoader} (the
@@ -30,7 +29,7 @@ public interface WalProvider {
 
     /**
      * Reads the log at {@code file} from the start, hands every intact record to {@code replay}
-     * in file order (a single put or delete arrives as a one-entry batch), treats damage as
+     * in file order, with its sequence (a single put or delete arrives as a one-entry batch), treats damage as
      * {@code options.recoveryMode()} says, and returns the log opened for appending after the last
      * good record (a dropped torn tail is truncated first).
      *
@@ -40,7 +39,7 @@ public interface WalProvider {
      * @throws IOException if the file cannot be read or reopened
      * @throws NullPointerException if an argument is null
      */
-    Wal recover(Path file, WalOptions options, Consumer<WriteBatch> replay) throws IOException;
+    Wal recover(Path file, WalOptions options, WalReplay replay) throws IOException;
 
     /**
      * Reads the log at {@code file} without changing it, as recovery in {@code mode} would: every

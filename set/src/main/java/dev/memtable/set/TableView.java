@@ -43,13 +43,48 @@ final class TableView implements MemTable {
     }
 
     @Override
+    public void put(Bytes key, Bytes value, long sequence) {
+        throw refused("put");
+    }
+
+    @Override
+    public void delete(Bytes key, long sequence) {
+        throw refused("delete");
+    }
+
+    @Override
+    public void write(WriteBatch batch, long sequence) {
+        throw refused("write");
+    }
+
+    @Override
     public Optional<Bytes> get(Bytes key) {
         return table.get(key);
     }
 
     @Override
+    public Optional<Bytes> get(Bytes key, long sequence) {
+        return table.get(key, sequence);
+    }
+
+    @Override
     public MemTableIterator scan(Bound lower, Bound upper) {
         return table.scan(lower, upper);
+    }
+
+    @Override
+    public MemTableIterator scan(Bound lower, Bound upper, long sequence) {
+        return table.scan(lower, upper, sequence);
+    }
+
+    @Override
+    public MemTableIterator versions(Bound lower, Bound upper) {
+        return table.versions(lower, upper);
+    }
+
+    @Override
+    public long lastSequence() {
+        return table.lastSequence();
     }
 
     @Override

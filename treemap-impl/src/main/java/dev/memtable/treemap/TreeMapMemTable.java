@@ -5,14 +5,17 @@ import dev.memtable.Bytes;
 import dev.memtable.MemTableIterator;
 import dev.memtable.spi.AbstractMemTable;
 import dev.memtable.spi.Ranges;
+import dev.memtable.spi.Versions;
+import dev.memtable.spi.Versions.Version;
+import java.util.Arrays;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * A memtable on a {@link TreeMap} behind a {@link ReentrantReadWriteLock}.
+ * A memtable on a {@link TreeMap} from each key to its chain of versions ({@link Versions}), behind
+ * a {@link ReentrantReadWriteLock}.
  *
  * <p>A scan never holds the lock while its caller works: it copies a bounded chunk of entries
  * ({@link #CHUNK} at most) under the read lock, hands them out, and for the next chunk re-seeks
@@ -22,10 +25,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  */
 final class TreeMapMemTable extends AbstractMemTable {
 
-    /** Entries copied per lock acquisition during a scan. */
+    /** Keys copied per lock acquisition during a scan (all versions of the last key too). */
     static final int CHUNK = 128;
 
-    private final TreeMap<Bytes, Bytes> map = new TreeMap<>();
+    private final TreeMap<Bytes, Version> map = new TreeMap<>();
     private final Lock readLock;
     private final Lock writeLock;
 
@@ -37,28 +40,33 @@ final class TreeMapMemTable extends AbstractMemTable {
     }
 
     @Override
-    protected void doPut(Bytes key, Bytes value) {
+    protected void doPut(Bytes key, Bytes value, long sequence) {
         writeLock.lock();
         try {
-            map.put(key, value);
+            Versions.put(map, key, value, sequence);
         } finally {
             writeLock.unlock();
         }
     }
 
     @Override
-    protected Bytes doGet(Bytes key) {
+    protected Bytes doGet(Bytes key, long sequence) {
         readLock.lock();
         try {
-            return map.get(key);
+            return Versions.get(map, key, sequence);
         } finally {
             readLock.unlock();
         }
     }
 
     @Override
-    protected MemTableIterator doScan(Bound lower, Bound upper) {
-        return new ChunkedIterator(lower, upper);
+    protected MemTableIterator doScan(Bound lower, Bound upper, long sequence) {
+        return new ChunkedIterator(lower, upper, sequence, false);
+    }
+
+    @Override
+    protected MemTableIterator doVersions(Bound lower, Bound upper) {
+        return new ChunkedIterator(lower, upper, Long.MAX_VALUE, true);
     }
 
     @Override
@@ -81,41 +89,83 @@ final class TreeMapMemTable extends AbstractMemTable {
         }
     }
 
-    /** Reads the range a chunk at a time, re-seeking after the last key handed out. */
+    /**
+     * Reads the range a chunk of keys at a time under the read lock, re-seeking after the last key
+     * handed out. Yields either the version visible at a sequence of each key, or every version
+     * (a key's versions are copied together, so a chunk may hold more than {@link #CHUNK}
+     * entries).
+     */
     private final class ChunkedIterator implements MemTableIterator {
         private final Bound upper;
-        private final Bytes[] keys = new Bytes[CHUNK];
-        private final Bytes[] values = new Bytes[CHUNK];
+        private final long sequence;
+        private final boolean allVersions;
+        private Bytes[] keys = new Bytes[CHUNK];
+        private Bytes[] values = new Bytes[CHUNK];
+        private long[] sequences = new long[CHUNK];
         private int count;
         private int pos;
         private boolean exhausted;
 
-        ChunkedIterator(Bound lower, Bound upper) {
+        ChunkedIterator(Bound lower, Bound upper, long sequence, boolean allVersions) {
             this.upper = upper;
+            this.sequence = sequence;
+            this.allVersions = allVersions;
             fill(lower);
         }
 
+        /** Copies the next chunk, starting at {@code from}; skips chunks with nothing visible. */
         private void fill(Bound from) {
             count = 0;
             pos = 0;
-            if (Bound.isEmptyRange(from, upper)) {
-                exhausted = true;
-                return;
-            }
-            readLock.lock();
-            try {
-                NavigableMap<Bytes, Bytes> view = Ranges.view(map, from, upper);
-                for (Map.Entry<Bytes, Bytes> e : view.entrySet()) {
-                    keys[count] = e.getKey();
-                    values[count] = e.getValue();
-                    if (++count == CHUNK) {
-                        break;
-                    }
+            while (count == 0) {
+                if (Bound.isEmptyRange(from, upper)) {
+                    exhausted = true;
+                    return;
                 }
-            } finally {
-                readLock.unlock();
+                int keysRead = 0;
+                boolean more = false;
+                readLock.lock();
+                try {
+                    for (Map.Entry<Bytes, Version> e : Ranges.view(map, from, upper).entrySet()) {
+                        if (keysRead == CHUNK) {
+                            more = true;
+                            break;
+                        }
+                        keysRead++;
+                        lastKeyRead = e.getKey();
+                        Version v = e.getValue();
+                        if (allVersions) {
+                            for (; v != null; v = v.older()) {
+                                add(lastKeyRead, v);
+                            }
+                        } else if ((v = v.visibleAt(sequence)) != null) {
+                            add(lastKeyRead, v);
+                        }
+                    }
+                } finally {
+                    readLock.unlock();
+                }
+                exhausted = !more;
+                if (exhausted) {
+                    return;
+                }
+                from = Bound.excluded(lastKeyRead);
             }
-            exhausted = count < CHUNK;
+        }
+
+        /** The last key copied (visible or not): the next chunk starts after it. */
+        private Bytes lastKeyRead;
+
+        private void add(Bytes key, Version v) {
+            if (count == keys.length) {
+                keys = Arrays.copyOf(keys, count * 2);
+                values = Arrays.copyOf(values, count * 2);
+                sequences = Arrays.copyOf(sequences, count * 2);
+            }
+            keys[count] = key;
+            values[count] = v.value();
+            sequences[count] = v.sequence();
+            count++;
         }
 
         @Override
@@ -140,12 +190,20 @@ final class TreeMapMemTable extends AbstractMemTable {
         }
 
         @Override
+        public long sequence() {
+            if (pos >= count) {
+                throw noCurrentEntry();
+            }
+            return sequences[pos];
+        }
+
+        @Override
         public void next() {
             if (pos >= count) {
                 return;
             }
             if (++pos == count && !exhausted) {
-                fill(Bound.excluded(keys[count - 1]));
+                fill(Bound.excluded(lastKeyRead));
             }
         }
 

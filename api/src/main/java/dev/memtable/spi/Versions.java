@@ -1,0 +1,404 @@
+package dev.memtable.spi;
+
+import dev.memtable.Bound;
+import dev.memtable.Bytes;
+import dev.memtable.MemTableIterator;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * Versions of keys for backends, written once: a per-key chain of versions that a
+ * {@link NavigableMap} holds as its value ({@link Version}), the map operations over it, and the
+ * iterators a backend's {@code doScan} and {@code doVersions} return (see {@link AbstractMemTable}).
+ *
+ * <h2>The chain</h2>
+ * A key maps to the head of a singly linked list of {@link Version}s, newest (highest sequence)
+ * first. A key with one version, the common case, costs one small node beside the map entry, and
+ * reading the newest version is a map lookup plus one field read, so versions do not slow the
+ * common path. A version newer than the head becomes the new head (the map's value is replaced
+ * with compare-and-set semantics); an older one is linked into the list at its place with a
+ * compare-and-set on the predecessor's link; an equal sequence replaces that node's value.
+ * Nothing is ever unlinked, so a reader walking the list never sees a version vanish.
+ *
+ * <h2>Memory ordering</h2>
+ * A node's fields are written before the node is published (by the map's put or replace, or by
+ * the compare-and-set that links it), and links and values are volatile, so a reader that reaches
+ * a node sees it complete. Over a {@link ConcurrentMap}, {@link #put} is lock-free and safe for
+ * any number of concurrent writers; over a plain map the caller holds a write lock.
+ *
+ * <p>Thread-safe as described; the iterators are for one thread at a time.
+ */
+public final class Versions {
+
+    private Versions() {
+    }
+
+    /** One version of a key: its sequence, its value (empty for a tombstone), and the next older. */
+    public static final class Version {
+        private static final VarHandle OLDER;
+        private static final VarHandle VALUE;
+
+        static {
+            try {
+                MethodHandles.Lookup l = MethodHandles.lookup();
+                OLDER = l.findVarHandle(Version.class, "older", Version.class);
+                VALUE = l.findVarHandle(Version.class, "value", Bytes.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        private final long sequence;
+        private volatile Bytes value;
+        private volatile Version older;
+
+        private Version(long sequence, Bytes value, Version older) {
+            this.sequence = sequence;
+            VALUE.set(this, value);
+            OLDER.set(this, older);
+        }
+
+        /** Returns this version's sequence. */
+        public long sequence() {
+            return sequence;
+        }
+
+        /** Returns this version's value; empty for a tombstone. */
+        public Bytes value() {
+            return value;
+        }
+
+        /** Returns the next older version of the key, or null. */
+        public Version older() {
+            return older;
+        }
+
+        /**
+         * Returns the version visible at {@code readSequence} in the chain that starts here: the
+         * first with a sequence {@code <= readSequence}, or null if every one is above it.
+         */
+        public Version visibleAt(long readSequence) {
+            Version v = this;
+            while (v != null && v.sequence > readSequence) {
+                v = v.older;
+            }
+            return v;
+        }
+
+        /**
+         * Adds {@code (sequence, value)} to the chain headed by this version, which must not be
+         * older: {@code sequence <= sequence()}. Replaces the value of an equal sequence, else
+         * links a new node in descending order. Lock-free.
+         */
+        void addBelow(long sequence, Bytes value) {
+            Version pred = this;
+            while (true) {
+                if (pred.sequence == sequence) {
+                    pred.value = value;
+                    return;
+                }
+                Version next = pred.older;
+                if (next != null && next.sequence >= sequence) {
+                    pred = next;
+                    continue;
+                }
+                if (OLDER.compareAndSet(pred, next, new Version(sequence, value, next))) {
+                    return;
+                }
+                // another version was linked behind pred meanwhile: look again from pred
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "Version[" + sequence + (value.isEmpty() ? ", tombstone]" : "]");
+        }
+    }
+
+    // ------------------------------------------------------------------ map operations
+
+    /**
+     * Adds the version {@code (sequence, value)} of {@code key} to {@code map}, as
+     * {@link AbstractMemTable#doPut} requires: a new key costs one {@code putIfAbsent}, a newer
+     * version one more {@code replace}, an older or equal one no map write at all. Lock-free over
+     * a {@link ConcurrentMap}; over any other map the caller must hold a lock that excludes other
+     * writers and readers.
+     */
+    public static void put(Map<Bytes, Version> map, Bytes key, Bytes value, long sequence) {
+        Version fresh = new Version(sequence, value, null);
+        Version head = map.putIfAbsent(key, fresh);
+        while (head != null) {
+            if (sequence <= head.sequence) {
+                head.addBelow(sequence, value);
+                return;
+            }
+            Version newer = new Version(sequence, value, head);
+            if (map.replace(key, head, newer)) {
+                return;
+            }
+            head = map.get(key); // a newer head was installed meanwhile; keys are never removed
+        }
+    }
+
+    /**
+     * Returns the value of {@code key}'s version visible at {@code sequence}, or null: what
+     * {@link AbstractMemTable#doGet} returns. At {@link Long#MAX_VALUE} it is one map lookup.
+     */
+    public static Bytes get(Map<Bytes, Version> map, Bytes key, long sequence) {
+        Version head = map.get(key);
+        if (head == null) {
+            return null;
+        }
+        Version v = head.visibleAt(sequence);
+        return v == null ? null : v.value;
+    }
+
+    /**
+     * Returns a cursor over the version visible at {@code sequence} of each key of {@code map}
+     * between the bounds (keys without one left out): the map's own entry iterator adapted, so it
+     * is as consistent as that iterator (weakly consistent for a concurrent map; a plain map must
+     * not change while it is used). The range must not be empty or inverted
+     * ({@link Ranges#view}).
+     */
+    public static MemTableIterator scan(NavigableMap<Bytes, Version> map, Bound lower,
+                                        Bound upper, long sequence) {
+        return new VisibleCursor(Ranges.view(map, lower, upper).entrySet().iterator(), sequence);
+    }
+
+    /**
+     * Returns a cursor over every version of every key of {@code map} between the bounds, keys
+     * ascending and versions newest first, as {@link AbstractMemTable#doVersions} requires. Same
+     * consistency and preconditions as {@link #scan}.
+     */
+    public static MemTableIterator all(NavigableMap<Bytes, Version> map, Bound lower,
+                                       Bound upper) {
+        return new AllVersionsCursor(Ranges.view(map, lower, upper).entrySet().iterator());
+    }
+
+    /**
+     * Filters an iterator over every version (keys ascending, sequences descending within a key,
+     * as {@link dev.memtable.MemTable#versions} yields them) down to the version visible at
+     * {@code sequence} of each key; keys with no version at or below it are left out. The default
+     * {@link AbstractMemTable#doScan} is this over {@link AbstractMemTable#doVersions}. Closing the
+     * result closes {@code everyVersion}.
+     */
+    public static MemTableIterator visible(MemTableIterator everyVersion, long sequence) {
+        return new VisibleFilter(everyVersion, sequence);
+    }
+
+    // ------------------------------------------------------------------ cursors
+
+    private static NoSuchElementException noEntry() {
+        return new NoSuchElementException(
+                "iterator is not positioned on an entry (isValid() is false)");
+    }
+
+    /** The visible version of each map entry. */
+    private static final class VisibleCursor implements MemTableIterator {
+        private final Iterator<Map.Entry<Bytes, Version>> entries;
+        private final long sequence;
+        private Bytes key;
+        private Version version;
+
+        VisibleCursor(Iterator<Map.Entry<Bytes, Version>> entries, long sequence) {
+            this.entries = entries;
+            this.sequence = sequence;
+            advance();
+        }
+
+        private void advance() {
+            while (entries.hasNext()) {
+                Map.Entry<Bytes, Version> e = entries.next();
+                Version v = e.getValue().visibleAt(sequence);
+                if (v != null) {
+                    key = e.getKey();
+                    version = v;
+                    return;
+                }
+            }
+            key = null;
+            version = null;
+        }
+
+        @Override
+        public boolean isValid() {
+            return key != null;
+        }
+
+        @Override
+        public Bytes key() {
+            if (key == null) {
+                throw noEntry();
+            }
+            return key;
+        }
+
+        @Override
+        public Bytes value() {
+            if (key == null) {
+                throw noEntry();
+            }
+            return version.value;
+        }
+
+        @Override
+        public long sequence() {
+            if (key == null) {
+                throw noEntry();
+            }
+            return version.sequence;
+        }
+
+        @Override
+        public void next() {
+            if (key != null) {
+                advance();
+            }
+        }
+
+        @Override
+        public void close() {
+            key = null;
+            version = null;
+        }
+    }
+
+    /** Every version of each map entry, newest first within a key. */
+    private static final class AllVersionsCursor implements MemTableIterator {
+        private final Iterator<Map.Entry<Bytes, Version>> entries;
+        private Bytes key;
+        private Version version;
+        /** The value read when the cursor reached {@link #version} (it may be replaced later). */
+        private Bytes value;
+
+        AllVersionsCursor(Iterator<Map.Entry<Bytes, Version>> entries) {
+            this.entries = entries;
+            nextKey();
+        }
+
+        private void nextKey() {
+            if (entries.hasNext()) {
+                Map.Entry<Bytes, Version> e = entries.next();
+                key = e.getKey();
+                version = e.getValue();
+                value = version.value;
+            } else {
+                key = null;
+                version = null;
+                value = null;
+            }
+        }
+
+        @Override
+        public boolean isValid() {
+            return key != null;
+        }
+
+        @Override
+        public Bytes key() {
+            if (key == null) {
+                throw noEntry();
+            }
+            return key;
+        }
+
+        @Override
+        public Bytes value() {
+            if (key == null) {
+                throw noEntry();
+            }
+            return value;
+        }
+
+        @Override
+        public long sequence() {
+            if (key == null) {
+                throw noEntry();
+            }
+            return version.sequence;
+        }
+
+        @Override
+        public void next() {
+            if (key == null) {
+                return;
+            }
+            Version older = version.older;
+            if (older != null) {
+                version = older;
+                value = older.value;
+            } else {
+                nextKey();
+            }
+        }
+
+        @Override
+        public void close() {
+            key = null;
+            version = null;
+            value = null;
+        }
+    }
+
+    /** Keeps the first version at or below the sequence of each key of an every-version cursor. */
+    private static final class VisibleFilter implements MemTableIterator {
+        private final MemTableIterator all;
+        private final long sequence;
+
+        VisibleFilter(MemTableIterator all, long sequence) {
+            this.all = all;
+            this.sequence = sequence;
+            settle();
+        }
+
+        /** Skips versions above the sequence, and keys that have no other. */
+        private void settle() {
+            while (all.isValid() && all.sequence() > sequence) {
+                all.next();
+            }
+        }
+
+        @Override
+        public boolean isValid() {
+            return all.isValid();
+        }
+
+        @Override
+        public Bytes key() {
+            return all.key();
+        }
+
+        @Override
+        public Bytes value() {
+            return all.value();
+        }
+
+        @Override
+        public long sequence() {
+            return all.sequence();
+        }
+
+        @Override
+        public void next() {
+            if (!all.isValid()) {
+                return;
+            }
+            Bytes key = all.key();
+            all.next();
+            while (all.isValid() && all.key().equals(key)) {
+                all.next(); // older versions of the key just yielded
+            }
+            settle();
+        }
+
+        @Override
+        public void close() {
+            all.close();
+        }
+    }
+}
