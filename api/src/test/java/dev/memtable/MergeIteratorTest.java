@@ -19,9 +19,14 @@ import org.junit.jupiter.api.Test;
 
 class MergeIteratorTest {
 
-    /** A sorted source over fixed entries that counts how often it is closed. */
+    /**
+     * A sorted source over fixed entries that counts how often it is closed. Unless built with
+     * {@link #versioned}, every entry has sequence 1, so equal keys tie and the source order
+     * decides.
+     */
     static class Source implements MemTableIterator {
         private final List<Map.Entry<Bytes, Bytes>> entries = new ArrayList<>();
+        private final List<Long> sequences = new ArrayList<>();
         private int index;
         int closes;
 
@@ -31,11 +36,30 @@ class MergeIteratorTest {
             for (int i = 0; i < pairs.length; i += 2) {
                 sorted.put(Bytes.ofUtf8(pairs[i]), Bytes.ofUtf8(pairs[i + 1]));
             }
-            entries.addAll(sorted.entrySet());
+            add(sorted);
         }
 
         Source(TreeMap<Bytes, Bytes> sorted) {
+            add(sorted);
+        }
+
+        private Source() {
+        }
+
+        private void add(TreeMap<Bytes, Bytes> sorted) {
             entries.addAll(sorted.entrySet());
+            sorted.forEach((k, v) -> sequences.add(1L));
+        }
+
+        /** {@code triples}: key, sequence, value, … in ascending key order. */
+        static Source versioned(Object... triples) {
+            Source s = new Source();
+            for (int i = 0; i < triples.length; i += 3) {
+                s.entries.add(Map.entry(Bytes.ofUtf8((String) triples[i]),
+                        Bytes.ofUtf8((String) triples[i + 2])));
+                s.sequences.add(((Number) triples[i + 1]).longValue());
+            }
+            return s;
         }
 
         @Override
@@ -57,6 +81,14 @@ class MergeIteratorTest {
                 throw new NoSuchElementException();
             }
             return entries.get(index).getValue();
+        }
+
+        @Override
+        public long sequence() {
+            if (!isValid()) {
+                throw new NoSuchElementException();
+            }
+            return sequences.get(index);
         }
 
         @Override
