@@ -9,12 +9,12 @@ import dev.memtable.spi.MemTableProvider;
 import dev.memtable.spi.Wal;
 import dev.memtable.spi.WalInspector;
 import dev.memtable.spi.WalProvider;
+import dev.memtable.spi.WalReplay;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.ServiceConfigurationError;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /** Discovery rules, driven through the package-private core with scripted service loaders. */
@@ -159,7 +159,7 @@ class MemTablesTest {
         }
 
         @Override
-        public Wal recover(Path file, WalOptions options, Consumer<WriteBatch> replay) {
+        public Wal recover(Path file, WalOptions options, WalReplay replay) {
             throw new AssertionError();
         }
 

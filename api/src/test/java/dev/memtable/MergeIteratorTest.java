@@ -19,9 +19,14 @@ import org.junit.jupiter.api.Test;
 
 class MergeIteratorTest {
 
-    /** A sorted source over fixed entries that counts how often it is closed. */
+    /**
+     * A sorted source over fixed entries that counts how often it is closed. Unless built with
+     * {@link #versioned}, every entry has sequence 1, so equal keys tie and the source order
+     * decides.
+     */
     static class Source implements MemTableIterator {
         private final List<Map.Entry<Bytes, Bytes>> entries = new ArrayList<>();
+        private final List<Long> sequences = new ArrayList<>();
         private int index;
         int closes;
 
@@ -31,11 +36,30 @@ class MergeIteratorTest {
             for (int i = 0; i < pairs.length; i += 2) {
                 sorted.put(Bytes.ofUtf8(pairs[i]), Bytes.ofUtf8(pairs[i + 1]));
             }
-            entries.addAll(sorted.entrySet());
+            add(sorted);
         }
 
         Source(TreeMap<Bytes, Bytes> sorted) {
+            add(sorted);
+        }
+
+        private Source() {
+        }
+
+        private void add(TreeMap<Bytes, Bytes> sorted) {
             entries.addAll(sorted.entrySet());
+            sorted.forEach((k, v) -> sequences.add(1L));
+        }
+
+        /** {@code triples}: key, sequence, value, … in ascending key order. */
+        static Source versioned(Object... triples) {
+            Source s = new Source();
+            for (int i = 0; i < triples.length; i += 3) {
+                s.entries.add(Map.entry(Bytes.ofUtf8((String) triples[i]),
+                        Bytes.ofUtf8((String) triples[i + 2])));
+                s.sequences.add(((Number) triples[i + 1]).longValue());
+            }
+            return s;
         }
 
         @Override
@@ -57,6 +81,14 @@ class MergeIteratorTest {
                 throw new NoSuchElementException();
             }
             return entries.get(index).getValue();
+        }
+
+        @Override
+        public long sequence() {
+            if (!isValid()) {
+                throw new NoSuchElementException();
+            }
+            return sequences.get(index);
         }
 
         @Override
@@ -151,6 +183,126 @@ class MergeIteratorTest {
             assertTrue(it.isValid());
             assertEquals(Bytes.ofUtf8("c"), it.key());
             assertEquals(Map.of("c", "3", "d", "4"), drain(it));
+        }
+    }
+
+    // ------------------------------------------------------------ sequences
+
+    /** Drains the iterator into "key@sequence=value". */
+    private static List<String> versions(MemTableIterator it) {
+        List<String> out = new ArrayList<>();
+        for (; it.isValid(); it.next()) {
+            out.add(it.key().toUtf8String() + "@" + it.sequence() + "="
+                    + it.value().toUtf8String());
+        }
+        return out;
+    }
+
+    @Test
+    void equalKeys_resolvedByHighestSequence_evenWhenAnOlderSourceHasIt() {
+        try (MergeIterator it = MergeIterator.withTombstones(List.of(
+                Source.versioned("a", 4, "new-src", "k", 3, "new-src", "z", 9, "new-src"),
+                Source.versioned("k", 7, "mid-src", "z", 2, "mid-src"),
+                Source.versioned("a", 5, "old-src", "k", 6, "old-src", "m", 1, "old-src")))) {
+            assertEquals(List.of("a@5=old-src", "k@7=mid-src", "m@1=old-src", "z@9=new-src"),
+                    versions(it));
+        }
+    }
+
+    @Test
+    void equalKeysAtEqualSequences_goToTheNewestSource() {
+        try (MergeIterator it = MergeIterator.withTombstones(List.of(
+                Source.versioned("k", 5, "src0", "q", 2, "src0"),
+                Source.versioned("k", 5, "src1", "q", 2, "src1"),
+                Source.versioned("k", 5, "src2", "q", 3, "src2")))) {
+            assertEquals(List.of("k@5=src0", "q@3=src2"), versions(it));
+        }
+        try (MergeIterator it = MergeIterator.withTombstones(List.of(
+                Source.versioned("k", 4, "src0"),
+                Source.versioned("k", 8, "src1"),
+                Source.versioned("k", 8, "src2")))) {
+            assertEquals(List.of("k@8=src1"), versions(it),
+                    "the tie among the highest is broken by source age, not the lowest sequence");
+        }
+    }
+
+    @Test
+    void sequence_isTheWinningVersions_andInvalidOrClosedAccessThrows() {
+        MergeIterator it = MergeIterator.withTombstones(List.of(
+                Source.versioned("a", 2, "x"), Source.versioned("a", 11, "y", "b", 6, "z")));
+        assertEquals(11, it.sequence());
+        assertEquals(Bytes.ofUtf8("y"), it.value());
+        it.next();
+        assertEquals(6, it.sequence());
+        it.next();
+        assertFalse(it.isValid());
+        assertThrows(NoSuchElementException.class, it::sequence);
+        it.close();
+        assertThrows(IllegalStateException.class, it::sequence);
+    }
+
+    @Test
+    void liveOnly_dropsAKeyWhoseWinningVersionIsATombstone_byItsSequence() {
+        List<Source> older = List.of(
+                Source.versioned("j", 1, "live", "k", 3, "live", "m", 9, "live"),
+                Source.versioned("k", 7, "", "m", 4, ""));
+        try (MergeIterator it = MergeIterator.liveOnly(older)) {
+            assertEquals(List.of("j@1=live", "m@9=live"), versions(it),
+                    "k's tombstone at 7 in the older source beats the newer source's value at 3;"
+                            + " m's value at 9 beats the tombstone at 4");
+        }
+        try (MergeIterator it = MergeIterator.withTombstones(List.of(
+                Source.versioned("j", 1, "live", "k", 3, "live", "m", 9, "live"),
+                Source.versioned("k", 7, "", "m", 4, "")))) {
+            assertEquals(List.of("j@1=live", "k@7=", "m@9=live"), versions(it));
+        }
+    }
+
+    @Test
+    void merge_randomVersionedSourcesMatchHighestSequenceThenNewestSourceModel() {
+        Random random = new Random(20261201L);
+        for (int round = 0; round < 300; round++) {
+            int k = 1 + random.nextInt(5);
+            List<TreeMap<Bytes, long[]>> maps = new ArrayList<>(); // key -> {sequence, value id}
+            for (int s = 0; s < k; s++) {
+                TreeMap<Bytes, long[]> m = new TreeMap<>();
+                int n = random.nextInt(30);
+                for (int i = 0; i < n; i++) {
+                    m.put(Bytes.wrap(new byte[] {(byte) random.nextInt(40)}),
+                            new long[] {1 + random.nextInt(6), random.nextInt(4) == 0 ? -1 : i});
+                }
+                maps.add(m);
+            }
+            // Model: for each key the highest sequence wins; at equal sequences the lowest index.
+            TreeMap<Bytes, String> expected = new TreeMap<>();
+            TreeMap<Bytes, Long> best = new TreeMap<>();
+            List<Source> withTs = new ArrayList<>();
+            List<Source> live = new ArrayList<>();
+            for (int s = 0; s < k; s++) {
+                List<Object> triples = new ArrayList<>();
+                for (Map.Entry<Bytes, long[]> e : maps.get(s).entrySet()) {
+                    long seq = e.getValue()[0];
+                    String value = e.getValue()[1] < 0 ? "" : "s" + s + "-" + e.getValue()[1];
+                    triples.add(e.getKey().toUtf8String());
+                    triples.add(seq);
+                    triples.add(value);
+                    Long had = best.get(e.getKey());
+                    if (had == null || seq > had) {
+                        best.put(e.getKey(), seq);
+                        expected.put(e.getKey(), e.getKey().toUtf8String() + "@" + seq + "="
+                                + value);
+                    }
+                }
+                withTs.add(Source.versioned(triples.toArray()));
+                live.add(Source.versioned(triples.toArray()));
+            }
+            try (MergeIterator it = MergeIterator.withTombstones(withTs)) {
+                assertEquals(new ArrayList<>(expected.values()), versions(it), "round " + round);
+            }
+            expected.values().removeIf(v -> v.endsWith("="));
+            try (MergeIterator it = MergeIterator.liveOnly(live)) {
+                assertEquals(new ArrayList<>(expected.values()), versions(it), "round " + round);
+            }
         }
     }
 

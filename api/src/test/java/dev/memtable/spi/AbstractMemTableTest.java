@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.memtable.Bound;
 import dev.memtable.Bytes;
+import dev.memtable.MemTable;
 import dev.memtable.MemTableIterator;
 import dev.memtable.SyncPolicy;
 import dev.memtable.WalOptions;
@@ -35,9 +36,11 @@ class AbstractMemTableTest {
     private static final Bytes K = Bytes.ofUtf8("k");
     private static final Bytes V = Bytes.ofUtf8("v");
 
-    /** A log that records its records in order and can be told to fail. */
+    /** A log that records its records, with their sequences, in order and can be told to fail. */
     static final class ScriptedWal implements Wal {
         final List<WriteBatch> records = new ArrayList<>();
+        /** The sequence of each record, parallel to {@link #records}. */
+        final List<Long> sequences = new ArrayList<>();
         volatile boolean failAppend;
         volatile boolean failSync;
         volatile boolean failClose;
@@ -51,12 +54,12 @@ class AbstractMemTableTest {
         }
 
         @Override
-        public long append(Bytes key, Bytes value) throws IOException {
-            return append(new WriteBatch().put(key, value));
+        public long append(Bytes key, Bytes value, long sequence) throws IOException {
+            return append(new WriteBatch().put(key, value), sequence);
         }
 
         @Override
-        public long append(WriteBatch batch) throws IOException {
+        public long append(WriteBatch batch, long sequence) throws IOException {
             if (failAppend) {
                 throw new IOException("injected append failure");
             }
@@ -65,6 +68,7 @@ class AbstractMemTableTest {
             long position;
             synchronized (this) {
                 records.add(copy);
+                sequences.add(sequence);
                 position = records.size();
             }
             // Widen the window between append and apply, where a missing lock would let another
@@ -153,7 +157,7 @@ class AbstractMemTableTest {
         log.failSync = true;
         assertThrows(UncheckedIOException.class, () -> table.put(V, V));
         assertEquals(Optional.empty(), table.get(V));
-        assertEquals(2, table.approximateSize());
+        assertEquals(2 + MemTable.VERSION_BYTES, table.approximateSize());
     }
 
     @Test
@@ -203,19 +207,51 @@ class AbstractMemTableTest {
             w.join();
         }
         TreeMap<Bytes, Bytes> replayed = new TreeMap<>();
-        for (WriteBatch b : log.records) {
-            b.entries().forEach(e -> replayed.put(e.key(), e.value()));
+        TreeMap<Bytes, Long> lastLogged = new TreeMap<>();
+        List<String> descending = new ArrayList<>();
+        for (int r = 0; r < log.records.size(); r++) {
+            long sequence = log.sequences.get(r);
+            for (WriteBatch.Entry e : log.records.get(r).entries()) {
+                replayed.put(e.key(), e.value());
+                Long before = lastLogged.put(e.key(), sequence);
+                if (before != null && before >= sequence) {
+                    descending.add(e.key() + ": " + before + " then " + sequence);
+                }
+            }
         }
         List<String> differences = new ArrayList<>();
         replayed.forEach((key, value) -> {
-            if (!value.equals(table.map.get(key))) {
-                differences.add(key + ": log says " + value + ", memory has " + table.map.get(key));
+            if (!value.equals(table.newest(key))) {
+                differences.add(key + ": log says " + value + ", memory has " + table.newest(key));
             }
         });
         assertEquals(replayed.size(), table.map.size());
         assertTrue(differences.isEmpty(), "replaying the log must rebuild exactly the table; "
                 + differences.size() + " keys differ, e.g. "
                 + differences.subList(0, Math.min(3, differences.size())));
+        assertTrue(descending.isEmpty(), "the log order of a key's records must be its sequence"
+                + " order; " + descending.size() + " are not, e.g. "
+                + descending.subList(0, Math.min(3, descending.size())));
+        // Recovery hands every record back with its sequence: the versions come back exactly.
+        MapTable recovered = new MapTable(8);
+        for (int r = 0; r < log.records.size(); r++) {
+            recovered.applyRecovered(log.sequences.get(r), log.records.get(r));
+        }
+        assertEquals(versionsOf(table), versionsOf(recovered));
+        assertEquals(table.lastSequence(), recovered.lastSequence());
+        assertEquals(table.approximateSize(), recovered.approximateSize());
+    }
+
+    /** Every version of {@code table} as "key@sequence=value", in iteration order. */
+    static List<String> versionsOf(MemTable table) {
+        List<String> out = new ArrayList<>();
+        try (MemTableIterator it = table.versions(Bound.unbounded(), Bound.unbounded())) {
+            for (; it.isValid(); it.next()) {
+                out.add(it.key().toUtf8String() + "@" + it.sequence() + "="
+                        + it.value().toUtf8String());
+            }
+        }
+        return out;
     }
 
     @Test
@@ -251,7 +287,7 @@ class AbstractMemTableTest {
                 () -> table.write(new WriteBatch().put(V, V)));
         assertEquals(1, log.records.size(), "a refused write logs nothing");
         assertEquals(Optional.of(V), table.get(K));
-        assertEquals(2, table.approximateSize());
+        assertEquals(2 + MemTable.VERSION_BYTES, table.approximateSize());
         table.syncWal();
         table.seal();
         table.close();

@@ -108,7 +108,7 @@ class ConsumerAppTest {
 
     private static void assertBackend(Run run, String name, String module) {
         String expected = name + " module=" + module + " get=1 scan=a=1,b=2,c=<tombstone>"
-                + " wal=durable";
+                + " last=4 a@1=0 a=1 wal=durable@7";
         assertTrue(run.lines().contains(expected),
                 "expected the line '" + expected + "' in:\n" + run.output());
     }

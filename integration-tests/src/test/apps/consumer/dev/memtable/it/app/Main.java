@@ -42,16 +42,24 @@ public final class Main {
                 line.append(" get=").append(t.get(Bytes.ofUtf8("a")).map(Bytes::toUtf8String)
                         .orElse("absent"));
                 line.append(" scan=").append(scan(t));
+                // Versions: an older version of "a" (written at 2) arrives late, at 1.
+                t.put(Bytes.ofUtf8("a"), Bytes.ofUtf8("0"), 1);
+                line.append(" last=").append(t.lastSequence())
+                        .append(" a@1=").append(t.get(Bytes.ofUtf8("a"), 1)
+                                .map(Bytes::toUtf8String).orElse("absent"))
+                        .append(" a=").append(t.get(Bytes.ofUtf8("a")).map(Bytes::toUtf8String)
+                                .orElse("absent"));
             }
             if (walDir != null) {
                 Path file = walDir.resolve(p.name() + ".wal");
                 try (MemTable t = p.createWithWal(2, file)) {
-                    t.put(Bytes.ofUtf8("k"), Bytes.ofUtf8("durable"));
+                    t.put(Bytes.ofUtf8("k"), Bytes.ofUtf8("durable"), 7);
                     t.syncWal();
                 }
                 try (MemTable t = p.recoverFromWal(2, file)) {
                     Optional<Bytes> v = t.get(Bytes.ofUtf8("k"));
                     line.append(" wal=").append(v.map(Bytes::toUtf8String).orElse("lost"))
+                            .append("@").append(t.lastSequence())
                             .append(Files.size(file) > 0 ? "" : "(empty file)");
                 }
             }
