@@ -105,16 +105,18 @@ public interface MemTable extends Closeable {
     long id();
 
     /**
-     * Writes a new version of {@code key} with {@code value} at the next sequence
-     * ({@link #lastSequence()} + 1, taken atomically): it becomes the key's newest version. An
-     * empty value is a delete.
+     * Writes a new version of {@code key} with {@code value} at the next sequence, taken
+     * atomically: one above every sequence this table has taken or been written at (so
+     * {@link #lastSequence()} + 1 unless a write the log refused used a sequence up, or writes are
+     * in flight). It becomes the key's newest version. An empty value is a delete.
      *
      * @throws NullPointerException naming {@code key} or {@code value} if it is null
      * @throws IllegalArgumentException if the key or value exceeds its limit
      * @throws IllegalStateException if the table is closed
      * @throws java.io.UncheckedIOException if the write-ahead log could not take the write (the
      *     table is then unchanged)
-     * @throws IllegalStateException also if the table already holds {@link #MAX_SEQUENCE}
+     * @throws IllegalStateException also if the table has already taken or been written at
+     *     {@link #MAX_SEQUENCE}: there is no next sequence (nothing changes)
      */
     void put(Bytes key, Bytes value);
 
@@ -155,8 +157,8 @@ public interface MemTable extends Closeable {
     void delete(Bytes key);
 
     /**
-     * Applies every entry of {@code batch} at one new sequence ({@link #lastSequence()} + 1, taken
-     * atomically), as {@link #write(WriteBatch, long)} does. An empty batch does nothing (it takes
+     * Applies every entry of {@code batch} at one new sequence, taken as {@link #put(Bytes, Bytes)}
+     * takes it, as {@link #write(WriteBatch, long)} does. An empty batch does nothing (it takes
      * no sequence and writes no log record).
      *
      * @throws NullPointerException if {@code batch} is null

@@ -399,6 +399,9 @@ public abstract class AbstractMemTable implements MemTable {
     /** Applies a record read back from the log (no logging); called during recovery only. */
     final void applyRecovered(long sequence, WriteBatch batch) {
         MemTable.checkWriteSequence(sequence);
+        if (batch.isEmpty()) {
+            return; // no version: lastSequence() names only sequences the table holds
+        }
         applyAll(taking(sequence), batch.entries(), batch.payloadBytes());
     }
 

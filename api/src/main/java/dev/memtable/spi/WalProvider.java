@@ -14,7 +14,7 @@ import java.nio.file.Path;
  */
 public interface WalProvider {
 
-    /** Returns a short name for messages, e.g. {@code "crc32c-v1"}. */
+    /** Returns a short name for messages, e.g. {@code "crc32c-v2"}. */
     String name();
 
     /**

@@ -18,8 +18,12 @@ import javax.tools.ToolProvider;
 
 /** The library's built artifacts, and compiling and running small programs against them. */
 final class Artifacts {
-    /** The library modules in the order a user lists them. */
-    static final List<String> LIBRARY = List.of("api", "skiplist", "treemap", "arena", "wal", "set");
+    /**
+     * The library modules in the order a user lists them, and the one third-party jar they need
+     * at run time: fastutil, which the set requires (its sorted multiset of open snapshots).
+     */
+    static final List<String> LIBRARY =
+            List.of("api", "skiplist", "treemap", "arena", "wal", "set", "fastutil");
 
     private Artifacts() {
     }
