@@ -75,7 +75,7 @@ class ArenaConcurrencyTest {
     }
 
     @Test
-    void put_concurrentWritersOfTheSameKeys_oneEntryPerKeyHoldingSomeThreadsLastValue()
+    void put_concurrentWritersOfTheSameKeys_newestVersionIsSomeThreadsLastValue()
             throws Exception {
         int keys = 2_000;
         int rounds = 2 + ROUNDS;
@@ -107,7 +107,8 @@ class ArenaConcurrencyTest {
             Bytes value = table.get(sharedKey(k)).orElse(null);
             assertTrue(lastValues.contains(value), "key " + k + " holds " + value);
         }
-        assertEquals(keys, checkStructure(table.list()));
+        // Every unversioned put is a version of its own.
+        assertEquals(keys * rounds * THREADS, checkStructure(table.list()));
         table.close();
     }
 
@@ -217,8 +218,9 @@ class ArenaConcurrencyTest {
     }
 
     /**
-     * Checks every level: keys strictly ascending, each node tall enough for the level it is on,
-     * and every node of a level also on the level below. Returns the node count of level 0.
+     * Checks every level: internal keys strictly ascending (key ascending, then sequence
+     * descending), each node tall enough for the level it is on, and every node of a level also
+     * on the level below. Returns the node count of level 0 (the number of versions).
      */
     static int checkStructure(ArenaSkipList list) {
         Set<Integer> below = null;
@@ -226,13 +228,18 @@ class ArenaConcurrencyTest {
         for (int level = 0; level < ArenaSkipList.MAX_HEIGHT; level++) {
             Set<Integer> here = new HashSet<>();
             Bytes previous = null;
+            long previousSequence = 0;
             for (int node = list.first(level); node != Arena.NIL; node = list.next(node, level)) {
                 Bytes key = list.key(node);
+                long sequence = list.sequence(node);
                 if (previous != null) {
-                    assertTrue(previous.compareTo(key) < 0,
-                            "level " + level + ": " + previous + " then " + key);
+                    int cmp = previous.compareTo(key);
+                    assertTrue(cmp < 0 || cmp == 0 && previousSequence > sequence,
+                            "level " + level + ": " + previous + "@" + previousSequence
+                                    + " then " + key + "@" + sequence);
                 }
                 previous = key;
+                previousSequence = sequence;
                 assertTrue(list.towerHeight(node) > level, "node too short for level " + level);
                 if (below != null) {
                     assertTrue(below.contains(node), "level " + level + " skips level below");

@@ -62,11 +62,11 @@ class ArenaDifferentialTest {
                             : 1 + random.nextInt(random.nextInt(10) == 0 ? 6000 : 40));
                     table.put(Bytes.copyOf(key), Bytes.copyOf(value));
                     model.put(key, value);
-                    size += key.length + value.length;
+                    size += key.length + value.length + MemTable.VERSION_BYTES;
                 } else if (dice < 55) {
                     table.delete(Bytes.copyOf(key));
                     model.put(key, new byte[0]);
-                    size += key.length;
+                    size += key.length + MemTable.VERSION_BYTES;
                 } else if (dice < 60) {
                     WriteBatch batch = new WriteBatch();
                     for (int i = random.nextInt(4); i >= 0; i--) {
@@ -74,7 +74,7 @@ class ArenaDifferentialTest {
                         byte[] v = Tables.randomBytes(random, random.nextInt(20));
                         batch.put(Bytes.copyOf(k), Bytes.copyOf(v));
                         model.put(k, v);
-                        size += k.length + v.length;
+                        size += k.length + v.length + MemTable.VERSION_BYTES;
                     }
                     table.write(batch);
                 } else if (dice < 80) {
