@@ -174,13 +174,22 @@ class ArenaMemTableBehaviorTest {
     @Test
     void scan_valueIsTheOneCurrentWhenTheCursorArrived() throws IOException {
         try (MemTable table = Tables.table()) {
-            table.put(utf8("k"), utf8("old"));
-            try (MemTableIterator it = table.scan(Bound.unbounded(), Bound.unbounded())) {
-                table.put(utf8("k"), utf8("new"));
+            table.put(utf8("k"), utf8("old"), 5);
+            try (MemTableIterator it = table.scan(Bound.unbounded(), Bound.unbounded());
+                 MemTableIterator all = table.versions(Bound.unbounded(), Bound.unbounded())) {
+                // A rewrite of the same version replaces the node's value word in place.
+                table.put(utf8("k"), utf8("new"), 5);
                 assertEquals(utf8("old"), it.value());
                 assertEquals(utf8("old"), it.value());
+                assertEquals(utf8("old"), all.value());
+                // A newer version is a node before the cursor: not seen.
+                table.put(utf8("k"), utf8("newer"), 6);
+                assertEquals(5, it.sequence());
+                it.next();
+                assertFalse(it.isValid());
             }
-            assertEquals(Optional.of(utf8("new")), table.get(utf8("k")));
+            assertEquals(Optional.of(utf8("new")), table.get(utf8("k"), 5));
+            assertEquals(Optional.of(utf8("newer")), table.get(utf8("k")));
         }
     }
 
