@@ -32,8 +32,20 @@ final class ArenaSkipList {
     // Node layout, byte offsets from the node's (8-byte aligned) address.
     /** long: the value word (see {@link #newValue}), or {@link #TOMBSTONE}; volatile. */
     private static final int VALUE = 0;
-    /** long: the version's sequence, 1 .. {@code MemTable.MAX_SEQUENCE}; immutable. */
+    /**
+     * long: the version's sequence, 1 .. {@code MemTable.MAX_SEQUENCE} (immutable), and in bit
+     * 63 the {@link #SUPERSEDED} flag (set once, never cleared; volatile).
+     */
     private static final int SEQUENCE = 8;
+    /**
+     * The flag in a node's sequence word saying that a newer version of its key is linked, or
+     * about to be: set on a version before any newer version of its key is published. A read
+     * that meets a version without it, at or below its read sequence, has found the key's newest
+     * version and stops there.
+     */
+    static final long SUPERSEDED = Long.MIN_VALUE;
+    /** The sequence bits of a sequence word. */
+    private static final long SEQUENCE_MASK = ~SUPERSEDED;
     /** int: key length (low 16 bits) | tower height (high 16 bits); immutable. */
     private static final int META = 16;
     /** int[height]: the tower, next node at each level; volatile, updated by CAS. */
@@ -132,6 +144,14 @@ final class ArenaSkipList {
         int nodeOffset = Arena.offset(node);
         while (true) {
             INT.set(nodeChunk, nodeOffset + TOWER, nexts[0]);
+            // Before the node is published: an older version after it is superseded from now on,
+            // and the node itself is if a newer version comes before it (still private: plain).
+            if (s.nextSameKey) {
+                markSuperseded(nexts[0]);
+            }
+            if (s.prevSameKey) {
+                LONG.set(nodeChunk, nodeOffset + SEQUENCE, sequence | SUPERSEDED);
+            }
             if (casNext(prevs[0], 0, nexts[0], node)) {
                 break;
             }
@@ -160,15 +180,16 @@ final class ArenaSkipList {
      * Returns the value ({@link Bytes#EMPTY} for a tombstone) of the version of {@code key} with
      * the highest sequence {@code <= sequence}, or null if there is none: the first node at or
      * after {@code (key, sequence)}, if it holds {@code key}. At {@link #NEWEST} that is the
-     * key's newest version, found by the same single search as before versions existed. The
-     * value shares the chunk; it is never copied.
+     * key's newest version, found by the same single search as before versions existed (and,
+     * as then, the search stops at the first level where it meets the key, unless the version it
+     * meets is {@link #SUPERSEDED}). The value shares the chunk; it is never copied.
      */
     Bytes get(Bytes key, long sequence) {
         Scratch s = SCRATCH.get();
-        s.load(key, sequence);
-        int equal = findSplice(s, (int) HEIGHT.getVolatile(this) - 1, 0, head, NIL);
-        if (equal != NIL) {
-            return valueBytes(value(equal));
+        s.loadRead(key, sequence);
+        int found = findSplice(s, (int) HEIGHT.getVolatile(this) - 1, 0, head, NIL);
+        if (found != NIL) {
+            return valueBytes(value(found));
         }
         // nexts[0] is the first node after (key, sequence); findSplice compared it (the bound
         // was NIL), so it knows whether it is an older version of the same key.
@@ -193,9 +214,9 @@ final class ArenaSkipList {
      */
     int seek(Bytes key, long sequence) {
         Scratch s = SCRATCH.get();
-        s.load(key, sequence);
-        int equal = findSplice(s, (int) HEIGHT.getVolatile(this) - 1, 0, head, NIL);
-        return equal != NIL ? equal : s.nexts[0];
+        s.loadRead(key, sequence);
+        int found = findSplice(s, (int) HEIGHT.getVolatile(this) - 1, 0, head, NIL);
+        return found != NIL ? found : s.nexts[0];
     }
 
     /**
@@ -211,7 +232,12 @@ final class ArenaSkipList {
      * it). The sequence is read only when the key bytes are equal. A node equal to the probe in
      * both ends the search at once: it is returned and the splices of the levels not finished are
      * left as they were. Probes at {@link #NEWEST} or {@link #PAST_OLDEST} never meet an equal
-     * node (no node holds those sequences), so a seek always gets its full splice.
+     * node (no node holds those sequences).
+     *
+     * <p>A <em>read</em> probe ({@code s.read}: a get or a seek) also stops at a version of its key
+     * with a lower sequence that is not {@link #SUPERSEDED}: that is the key's newest version, so
+     * no node lies between the probe and it, and it is what the read wants; the splice is then
+     * incomplete, as for an equal node. A put never stops there: it needs the full splice.
      *
      * <p>{@code bound} is {@link Arena#NIL} or a node known to sort after the probe: the walk
      * stops on reaching it without comparing it. A level that ends on a node passes that node as
@@ -221,8 +247,12 @@ final class ArenaSkipList {
      *
      * <p>When the search returns {@link Arena#NIL} and {@code bottom} is 0,
      * {@code s.nextSameKey} tells whether {@code s.nexts[0]} holds the probe's key (an older
-     * version of it); it is exact when {@code bound} was {@link Arena#NIL}, since every node the
-     * search stopped at was then compared by it (otherwise it is false for the bound).
+     * version of it) and {@code s.prevSameKey} whether {@code s.prevs[0]} does (a newer
+     * version). Every node the search stopped at or passed was compared by it, so they are exact
+     * when {@code start} is the head and {@code bound} is {@link Arena#NIL}; for a search that
+     * restarts from an earlier splice ({@code start} = {@code prevs[0]}, {@code bound} =
+     * {@code nexts[0]}, as an insert whose CAS failed does), both flags must still describe that
+     * splice on entry, as the previous search left them.
      *
      * @return the node equal to the probe in key and sequence, if the walk met one; else
      *     {@link Arena#NIL}
@@ -237,9 +267,11 @@ final class ArenaSkipList {
         byte[][] chunks = arena.chunks;
         byte[] prevChunk = chunks[start >>> Arena.NODE_OFFSET_BITS];
         int prevOffset = Arena.offset(start);
+        boolean read = s.read;
         int prev = start;
         int stop = bound;
-        boolean stopSameKey = false;
+        boolean prevSameKey = start != head && s.prevSameKey;
+        boolean stopSameKey = bound != NIL && s.nextSameKey;
         for (int level = top; level >= bottom; level--) {
             int next;
             while (true) {
@@ -251,12 +283,18 @@ final class ArenaSkipList {
                 int o = Arena.offset(next);
                 int cmp = compareKey(c, o, probe, probeLength, probePrefix);
                 if (cmp == 0) {
-                    long sequence = (long) LONG.get(c, o + SEQUENCE);
+                    // Volatile: the SUPERSEDED bit is set after the node was published.
+                    long word = (long) LONG.getVolatile(c, o + SEQUENCE);
+                    long sequence = word & SEQUENCE_MASK;
                     if (sequence == probeSequence) {
                         return next;
                     }
                     if (sequence < probeSequence) {
-                        // An older version of the probe's key: after the probe.
+                        // An older version of the probe's key: after the probe. If no newer
+                        // version exists, nothing lies between, and a read is done.
+                        if (read && word >= 0) {
+                            return next;
+                        }
                         stop = next;
                         stopSameKey = true;
                         break;
@@ -270,11 +308,13 @@ final class ArenaSkipList {
                 prev = next;
                 prevChunk = c;
                 prevOffset = o;
+                prevSameKey = cmp == 0;
             }
             prevs[level] = prev;
             nexts[level] = next;
         }
-        s.nextSameKey = stopSameKey && nexts[bottom] == stop && stop != NIL;
+        s.nextSameKey = stopSameKey && nexts[bottom] == stop;
+        s.prevSameKey = prevSameKey;
         return NIL;
     }
 
@@ -338,9 +378,17 @@ final class ArenaSkipList {
         return Bytes.wrap(c, from, from + (meta & 0xFFFF));
     }
 
-    /** Returns the sequence of {@code node}'s version (immutable, so a plain load). */
+    /**
+     * Returns the sequence of {@code node}'s version (immutable, so a plain load; the
+     * {@link #SUPERSEDED} bit is masked off).
+     */
     long sequence(int node) {
-        return (long) LONG.get(arena.chunk(node), Arena.offset(node) + SEQUENCE);
+        return (long) LONG.get(arena.chunk(node), Arena.offset(node) + SEQUENCE) & SEQUENCE_MASK;
+    }
+
+    /** Returns true if {@code node}'s version is marked {@link #SUPERSEDED} (for tests). */
+    boolean superseded(int node) {
+        return (long) LONG.getVolatile(arena.chunk(node), Arena.offset(node) + SEQUENCE) < 0;
     }
 
     /**
@@ -409,6 +457,20 @@ final class ArenaSkipList {
     private boolean casNext(int node, int level, int expected, int replacement) {
         return INT.compareAndSet(arena.chunk(node),
                 Arena.offset(node) + TOWER + level * Integer.BYTES, expected, replacement);
+    }
+
+    /**
+     * Sets the {@link #SUPERSEDED} bit of {@code node} (a published node: a volatile store, so
+     * that every read that starts after the newer version is linked sees it). Every writer
+     * stores the same word, so a plain read-then-store cannot lose anything.
+     */
+    private void markSuperseded(int node) {
+        byte[] c = arena.chunk(node);
+        int o = Arena.offset(node) + SEQUENCE;
+        long word = (long) LONG.getVolatile(c, o);
+        if (word >= 0) {
+            LONG.setVolatile(c, o, word | SUPERSEDED);
+        }
     }
 
     private void setValue(int node, long valueWord) {
@@ -482,11 +544,25 @@ final class ArenaSkipList {
         long sequence;
         /** Set by {@link #findSplice}: whether {@code nexts[0]} holds the probe's key. */
         boolean nextSameKey;
+        /** Set by {@link #findSplice}: whether {@code prevs[0]} holds the probe's key. */
+        boolean prevSameKey;
+        /**
+         * True for a get or a seek, which may stop at the newest version of the key below the
+         * probe; false for a put, which needs the full splice.
+         */
+        boolean read;
         /** The buffer kept for the next probe (grown up to {@code KEPT_PROBE_BYTES}). */
         private byte[] kept = new byte[64];
 
-        /** Makes {@code (key, sequence)} the probe. */
+        /** Makes {@code (key, sequence)} the probe of a read. */
+        void loadRead(Bytes key, long sequence) {
+            load(key, sequence);
+            read = true;
+        }
+
+        /** Makes {@code (key, sequence)} the probe of a put. */
         void load(Bytes key, long sequence) {
+            read = false;
             int keyLength = key.length();
             byte[] p = kept;
             if (p.length < keyLength) {

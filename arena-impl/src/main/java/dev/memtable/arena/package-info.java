@@ -64,7 +64,8 @@
  * <pre>
  *  offset  size      field
  *  0       8         value word (volatile; replaced by a volatile store on a rewrite)
- *  8       8         sequence, 1 .. 2^56 - 1; immutable
+ *  8       8         sequence, 1 .. 2^56 - 1 (immutable) | SUPERSEDED flag in bit 63
+ *                    (set once, by a volatile store, never cleared)
  *  16      4         meta: key length (bits 0-15) | tower height (bits 16-20); immutable
  *  20      4 × h     tower: next node at levels 0 .. h-1 (volatile; linked by CAS)
  *  20+4h   keyLen    key bytes; immutable
@@ -72,9 +73,9 @@
  * </pre>
  * With 16-byte keys a node is 40 bytes at height 1, 48 at heights 2 and 3, 56 at 4 and 5; the
  * average over heights is about 42 bytes (8 more than before versions, the sequence word).
- * The sequence's top byte is free (sequences are below 2<sup>56</sup>) but nothing needs it
- * yet: packing the height there would not shrink a 16-byte-key node, whose size is set by the
- * 8-byte rounding. Value bytes live in the value region, not after the key: searches touch only
+ * The sequence's top byte is free (sequences are below 2<sup>56</sup>); its top bit holds the
+ * SUPERSEDED flag (see One search). Packing the height there too would not shrink a
+ * 16-byte-key node, whose size is set by the 8-byte rounding. Value bytes live in the value region, not after the key: searches touch only
  * nodes, and a million such nodes pack into about 42 MB instead of 142 MB, so more of every
  * search stays in the CPU caches and the TLB. Entry cost: node + value length, about 26 bytes
  * over the payload for a 16-byte key, measured by the project's heap probe (the one behind
@@ -101,7 +102,9 @@
  *       smaller: nodes never move), rewrites {@code node.next[0]} (still private) and retries.
  *       If it meets a node with its own key and sequence there, it lost a race with an insert of
  *       the same version: it stores its value word into that node instead and leaves its own
- *       node unlinked.</li>
+ *       node unlinked. Before each CAS it sets the SUPERSEDED flag of its successor if that is
+ *       an older version of its key (a volatile store), and its own if its predecessor is a
+ *       newer one (a plain store: the node is still private).</li>
  *   <li><b>Then the upper levels, bottom-up.</b> For each level {@code i ≥ 1}: a plain store of
  *       {@code node.next[i]}, then a CAS of {@code pred.next[i]}. Until that CAS nobody can
  *       reach {@code node} at level {@code i} (readers arrive at a node at level {@code i} only
@@ -168,9 +171,20 @@
  * key bytes are equal is the node's sequence read: a higher sequence sorts first. The search never
  * compares a node it already knows to sort after the probe: the node that ended the level above
  * (RocksDB's "last bigger" check), or, for an insert whose CAS failed, its old successor at that
- * level. A get of the newest version no longer stops at the first level where it meets the key
- * (a newer version may sit below it, linked only at lower levels); it descends from there with
- * that node as the bound, one link load per level and no comparison when nothing is in between.
+ * level.
+ *
+ * <p><b>Reads stop early.</b> A read of {@code (key, s)} that meets, at some level, a version of
+ * {@code key} with a sequence below {@code s} may not stop there in general: a newer version, still
+ * at most {@code s}, may sit before it, linked only at lower levels. It may stop when the version
+ * is not SUPERSEDED. The flag is set on a version before any newer version of its key is published
+ * (see the memory ordering): by induction, a version with a newer one linked is flagged, so an
+ * unflagged version is the key's newest and nothing lies between the probe and it. For a key with
+ * one version, the common case, a get at {@code Long.MAX_VALUE} therefore stops at the first level
+ * where it meets the key, as it did before versions existed; only keys with several versions
+ * descend from there (with that node as the bound). A put never stops early: it needs the full
+ * splice. The flag is read by a volatile load, so a read that starts after a newer version's put
+ * returned sees it; a read concurrent with that put may return the older version, which is
+ * allowed.
  *
  * <h2>Iterators</h2>
  * An iterator seeks its lower bound through the skip list, then follows level 0 with volatile

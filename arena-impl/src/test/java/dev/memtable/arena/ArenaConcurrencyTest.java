@@ -355,7 +355,9 @@ class ArenaConcurrencyTest {
     /**
      * Checks every level: internal keys strictly ascending (key ascending, then sequence
      * descending), each node tall enough for the level it is on, and every node of a level also
-     * on the level below. Returns the node count of level 0 (the number of versions).
+     * on the level below; and on level 0 that exactly the versions that are not their key's
+     * newest are marked superseded (call it once writers are done). Returns the node count of
+     * level 0 (the number of versions).
      */
     static int checkStructure(ArenaSkipList list) {
         Set<Integer> below = null;
@@ -367,11 +369,18 @@ class ArenaConcurrencyTest {
             for (int node = list.first(level); node != Arena.NIL; node = list.next(node, level)) {
                 Bytes key = list.key(node);
                 long sequence = list.sequence(node);
+                boolean sameKey = false;
                 if (previous != null) {
                     int cmp = previous.compareTo(key);
                     assertTrue(cmp < 0 || cmp == 0 && previousSequence > sequence,
                             "level " + level + ": " + previous + "@" + previousSequence
                                     + " then " + key + "@" + sequence);
+                    sameKey = cmp == 0;
+                }
+                if (level == 0) {
+                    assertEquals(sameKey, list.superseded(node), key + "@" + sequence
+                            + (sameKey ? " is not marked superseded" : " is its key's newest"
+                            + " but marked superseded"));
                 }
                 previous = key;
                 previousSequence = sequence;
