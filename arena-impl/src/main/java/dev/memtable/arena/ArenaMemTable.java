@@ -9,8 +9,9 @@ import dev.memtable.spi.AbstractMemTable;
 
 /**
  * A memtable on an {@link ArenaSkipList}. {@link AbstractMemTable} does the checks, the size
- * accounting, batches and the log; this class only maps the {@code do…} hooks onto the list and
- * drops the list on close.
+ * accounting, sequence numbers, batches and the log; this class only maps the {@code do…} hooks
+ * onto the list (one node per version, ordered by key ascending and sequence descending), runs
+ * the iterators over its level 0, and drops the list on close.
  *
  * <p>Every operation reads the volatile {@link #list} once and works on that list to the end, so
  * an operation that passed the closed check just before {@link #close()} completes on memory that
@@ -19,6 +20,9 @@ import dev.memtable.spi.AbstractMemTable;
  * a hook that finds the list gone throws {@link IllegalStateException}.
  */
 final class ArenaMemTable extends AbstractMemTable {
+
+    /** The read sequence of an iterator over every version ({@link #doVersions}). */
+    private static final long ALL_VERSIONS = -1;
 
     /** The entries; null once closed, so that the chunks can be collected. */
     private volatile ArenaSkipList list;
@@ -29,18 +33,40 @@ final class ArenaMemTable extends AbstractMemTable {
     }
 
     @Override
-    protected void doPut(Bytes key, Bytes value) {
-        list().put(key, value);
+    protected void doPut(Bytes key, Bytes value, long sequence) {
+        list().put(key, value, sequence);
     }
 
     @Override
-    protected Bytes doGet(Bytes key) {
-        return list().get(key);
+    protected Bytes doGet(Bytes key, long sequence) {
+        return list().get(key, sequence);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Walks level 0 of the list: for each key, yields its first version at or below
+     * {@code sequence} and skips the key's remaining versions, which are adjacent; a key whose
+     * versions are all above {@code sequence} is passed over. At sequence 0 nothing is visible,
+     * so the range is not walked at all.
+     */
     @Override
-    protected MemTableIterator doScan(Bound lower, Bound upper) {
-        return new ArenaIterator(this, lower, upper);
+    protected MemTableIterator doScan(Bound lower, Bound upper, long sequence) {
+        if (sequence == 0) {
+            list(); // refuses a closed table like every hook
+            return MemTableIterator.empty();
+        }
+        return new ArenaIterator(this, lower, upper, sequence);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Walks level 0 of the list, which holds exactly this order.
+     */
+    @Override
+    protected MemTableIterator doVersions(Bound lower, Bound upper) {
+        return new ArenaIterator(this, lower, upper, ALL_VERSIONS);
     }
 
     @Override
@@ -67,11 +93,17 @@ final class ArenaMemTable extends AbstractMemTable {
     }
 
     /**
-     * A weakly consistent cursor over level 0 of the list. It holds the current node's address
-     * and the value word read when it arrived there, and looks the list up through the table
-     * at every step, so an iterator that outlives its table does not keep the chunks reachable.
-     * Keys come strictly ascending and never twice (nodes are never removed or moved, and level 0
+     * A weakly consistent cursor over level 0 of the list, either over every version or over the
+     * version of each key visible at a read sequence. It holds the current node's address and the
+     * value word read when it arrived there, and looks the list up through the table at every
+     * step, so an iterator that outlives its table does not keep the chunks reachable. Internal
+     * keys come strictly ascending and never twice (nodes are never removed or moved, and level 0
      * is sorted); the value is the one current when the cursor reached the node.
+     *
+     * <p>At a read sequence, after yielding a version the cursor skips every following node with
+     * the same key bytes (compared with the node it just yielded), so each key comes once even if
+     * an older version is inserted behind the cursor meanwhile; a node above the read sequence is
+     * passed over.
      */
     private static final class ArenaIterator implements MemTableIterator {
         private final ArenaMemTable table;
@@ -79,11 +111,19 @@ final class ArenaMemTable extends AbstractMemTable {
         private final byte[] upperKey;
         private final long upperPrefix;
         private final boolean upperInclusive;
+        /** The read sequence, or {@link #ALL_VERSIONS}. */
+        private final long readSequence;
         private int node;
         private long valueWord;
 
-        ArenaIterator(ArenaMemTable table, Bound lower, Bound upper) {
+        /**
+         * Positions the cursor on the first entry in range.
+         *
+         * @param readSequence the read sequence ({@code >= 0}), or {@link #ALL_VERSIONS}
+         */
+        ArenaIterator(ArenaMemTable table, Bound lower, Bound upper, long readSequence) {
             this.table = table;
+            this.readSequence = readSequence;
             Bytes upperBound = upper.keyOrNull();
             this.upperKey = upperBound == null ? null : upperBound.toByteArray();
             this.upperPrefix = upperKey == null ? 0
@@ -116,10 +156,26 @@ final class ArenaMemTable extends AbstractMemTable {
         }
 
         @Override
+        public long sequence() {
+            if (node == NIL) {
+                throw noCurrentEntry();
+            }
+            return table.list().sequence(node);
+        }
+
+        @Override
         public void next() {
             if (node != NIL) {
                 ArenaSkipList l = table.list();
-                moveTo(l, l.next(node));
+                int candidate = l.next(node);
+                if (readSequence != ALL_VERSIONS) {
+                    // The rest of this key's versions: adjacent, and all older than the one
+                    // yielded (or inserted since, behind it in the order).
+                    while (candidate != NIL && l.sameKey(candidate, node)) {
+                        candidate = l.next(candidate);
+                    }
+                }
+                moveTo(l, candidate);
             }
         }
 
@@ -128,12 +184,24 @@ final class ArenaMemTable extends AbstractMemTable {
             node = NIL;
         }
 
+        /**
+         * Settles on {@code candidate} or the first node after it that is in range and, at a
+         * read sequence, visible (a node above the read sequence is passed over: the key's next
+         * version, or the next key, follows it); on {@link Arena#NIL} past the upper bound.
+         */
         private void moveTo(ArenaSkipList l, int candidate) {
-            if (candidate != NIL && upperKey != null) {
-                int cmp = l.compareKey(candidate, upperKey, upperKey.length, upperPrefix);
-                if (cmp > 0 || cmp == 0 && !upperInclusive) {
-                    candidate = NIL;
+            while (candidate != NIL) {
+                if (upperKey != null) {
+                    int cmp = l.compareKey(candidate, upperKey, upperKey.length, upperPrefix);
+                    if (cmp > 0 || cmp == 0 && !upperInclusive) {
+                        candidate = NIL;
+                        break;
+                    }
                 }
+                if (readSequence == ALL_VERSIONS || l.sequence(candidate) <= readSequence) {
+                    break;
+                }
+                candidate = l.next(candidate);
             }
             node = candidate;
             valueWord = candidate == NIL ? ArenaSkipList.TOMBSTONE : l.value(candidate);

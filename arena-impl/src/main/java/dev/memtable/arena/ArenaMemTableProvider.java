@@ -13,10 +13,11 @@ import dev.memtable.spi.AbstractMemTableProvider;
  * <p>What to expect, beyond the {@link dev.memtable.MemTable} contract (details in the package
  * documentation of {@code dev.memtable.arena}):
  * <ul>
- *   <li>Memory: each entry costs its key and value plus a node header of 12 bytes and 4 bytes
- *       per skip-list level (1.33 on average), rounded up to 8: about 18 bytes with 16-byte
- *       keys. Replaced values stay allocated until the table is closed. An empty table holds
- *       about 96 KiB.</li>
+ *   <li>Memory: each version costs its key and value plus a node header of 20 bytes (value
+ *       word, sequence, lengths) and 4 bytes per skip-list level (1.33 on average), rounded up
+ *       to 8: about 26 bytes with 16-byte keys. Every version of a key is a node of its own;
+ *       replaced values stay allocated until the table is closed. An empty table holds about
+ *       96 KiB.</li>
  *   <li>Reads never copy: a key or value returned by {@code get} or an iterator is a view of the
  *       chunk it lives in and keeps that chunk (up to 4 MiB) reachable for as long as it is held,
  *       even after the table is closed. Copy what you keep for long.</li>

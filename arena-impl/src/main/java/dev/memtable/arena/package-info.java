@@ -5,6 +5,25 @@
  * entries is a few dozen arrays instead of millions of objects. This package is not exported;
  * users reach it through {@code MemTables.provider("arena")}.
  *
+ * <h2>Versions: one node per version</h2>
+ * Every write is a version {@code (key, sequence, value)} (see {@link dev.memtable.MemTable}), and
+ * each version is a node of its own, as in RocksDB and Pebble: the list is ordered by the
+ * <em>internal key</em>, key ascending, then sequence <em>descending</em>. The versions of a key
+ * are therefore adjacent on level 0, newest first, and
+ * <ul>
+ *   <li>a get at read sequence {@code s} is one search for the first node at or after
+ *       {@code (key, s)}, which answers if it holds {@code key}; the newest version is the first
+ *       node at or after {@code (key, Long.MAX_VALUE)}, a probe no node equals;</li>
+ *   <li>a put of a new {@code (key, sequence)} links a node at its place, whatever order versions
+ *       arrive in; a put of a {@code (key, sequence)} the list holds replaces that node's value
+ *       word (see Overwrites);</li>
+ *   <li>a scan at {@code s} walks level 0, yields the first node of each key whose sequence is at
+ *       most {@code s} and skips the key's other nodes; {@code versions()} walks level 0 as it
+ *       is.</li>
+ * </ul>
+ * A key with one version, the common case of unversioned writes to distinct keys, costs what it
+ * did before versions existed, plus the node's 8-byte sequence word.
+ *
  * <h2>Classes</h2>
  * <ul>
  *   <li>{@link dev.memtable.arena.Arena}: the chunk table and two lock-free bump allocators, one
@@ -44,20 +63,27 @@
  * <h2>Node layout</h2>
  * <pre>
  *  offset  size      field
- *  0       8         value word (volatile; replaced by a volatile store on overwrite)
- *  8       4         meta: key length (bits 0-15) | tower height (bits 16-20); immutable
- *  12      4 × h     tower: next node at levels 0 .. h-1 (volatile; linked by CAS)
- *  12+4h   keyLen    key bytes; immutable
+ *  0       8         value word (volatile; replaced by a volatile store on a rewrite)
+ *  8       8         sequence, 1 .. 2^56 - 1 (immutable) | SUPERSEDED flag in bit 63
+ *                    (set once, by a volatile store, never cleared)
+ *  16      4         meta: key length (bits 0-15) | tower height (bits 16-20); immutable
+ *  20      4 × h     tower: next node at levels 0 .. h-1 (volatile; linked by CAS)
+ *  20+4h   keyLen    key bytes; immutable
  *          0..7      padding to 8
  * </pre>
- * With 16-byte keys a node is 32 bytes at height 1 and 40 at heights 2 and 3; the average over
- * heights is about 34 bytes. Value bytes live in the value region, not after the key: searches
- * touch only nodes, and a million such nodes pack into about 34 MB instead of 134 MB, so more of
- * every search stays in the CPU caches and the TLB. Entry cost: node + value length, about 18
- * bytes over the payload for a 16-byte key (measured by the project's heap probe, the one behind
- * {@code memtable bench} and {@code benchmarks/run.sh memory}, at a million entries of 16 + 100
- * bytes: 138 bytes of heap per entry, 1.19 × the payload; the skiplist backend needs 239,
- * 2.06 ×).
+ * With 16-byte keys a node is 40 bytes at height 1, 48 at heights 2 and 3, 56 at 4 and 5; the
+ * average over heights is about 42 bytes (8 more than before versions, the sequence word).
+ * The sequence's top byte is free (sequences are below 2<sup>56</sup>); its top bit holds the
+ * SUPERSEDED flag (see One search). Packing the height there too would not shrink a
+ * 16-byte-key node, whose size is set by the 8-byte rounding. Value bytes live in the value region, not after the key: searches touch only
+ * nodes, and a million such nodes pack into about 42 MB instead of 142 MB, so more of every
+ * search stays in the CPU caches and the TLB. Entry cost: node + value length, about 26 bytes
+ * over the payload for a 16-byte key, measured by the project's heap probe (the one behind
+ * {@code memtable bench} and {@code benchmarks/run.sh memory}) at a million entries of 16 + 100
+ * bytes, each key written once: 146.7 bytes of heap per entry, 1.26 × the payload (138.3 and
+ * 1.19 × before versions); the skiplist backend, with its per-key version chain, needs 269.0,
+ * 2.32 ×. Every further version of a key costs a node of its own (the key bytes are repeated)
+ * plus its value bytes.
  *
  * <p>Heights are 1 + (trailing zero bits of a {@code ThreadLocalRandom} long) / 2, capped at 20:
  * branching 1/4, as in RocksDB; 4<sup>20</sup> is far more nodes than an arena can address.
@@ -74,8 +100,11 @@
  *       reads {@code node} from that link. If the CAS fails (another insert changed
  *       {@code pred.next[0]}), the writer walks right from {@code pred} (whose key is still
  *       smaller: nodes never move), rewrites {@code node.next[0]} (still private) and retries.
- *       If it meets a node with its own key there, it lost a race with an insert of the same key:
- *       it stores its value word into that node instead and leaves its own node unlinked.</li>
+ *       If it meets a node with its own key and sequence there, it lost a race with an insert of
+ *       the same version: it stores its value word into that node instead and leaves its own
+ *       node unlinked. Before each CAS it sets the SUPERSEDED flag of its successor if that is
+ *       an older version of its key (a volatile store), and its own if its predecessor is a
+ *       newer one (a plain store: the node is still private).</li>
  *   <li><b>Then the upper levels, bottom-up.</b> For each level {@code i ≥ 1}: a plain store of
  *       {@code node.next[i]}, then a CAS of {@code pred.next[i]}. Until that CAS nobody can
  *       reach {@code node} at level {@code i} (readers arrive at a node at level {@code i} only
@@ -84,8 +113,9 @@
  *       that descends from it always finds a fully linked level.</li>
  *   <li><b>Readers use volatile loads</b> for every link and value word, so a reader that
  *       obtains a node address (at any level) or a value word also sees everything written
- *       before it was published: the node's meta, key and tower, or the value's bytes. Meta,
- *       keys and value bytes are then read with plain loads: they are never written again.
+ *       before it was published: the node's sequence, meta, key and tower, or the value's
+ *       bytes. Sequences, meta, keys and value bytes are then read with plain loads: they are
+ *       never written again.
  *       Acquire loads would suffice for this safety argument; volatile loads cost the same on
  *       x86-64 and AArch64 (a plain {@code mov}, an {@code ldar}) and also give every write a
  *       single global order, so that a write is seen by every read that starts after it
@@ -104,10 +134,12 @@
  * once published, names the same node for the life of the table.
  *
  * <h2>Overwrites</h2>
- * A put of a present key copies the new value into the value region and stores its value word
- * into the node with one volatile store (a tombstone stores 0): the newest value wins, as a
- * single atomic word. The replaced bytes stay allocated until the table is closed; the
- * {@code approximateSize()} contract already counts every write, overwrites included.
+ * Nothing is overwritten in place but a version's value: a put of a {@code (key, sequence)}
+ * already present copies the new value into the value region and stores its value word into
+ * that node with one volatile store (a tombstone stores 0), as a single atomic word; the key's
+ * other versions are untouched. A put of a present key at a new sequence (every unversioned put)
+ * adds a node. Replaced bytes stay allocated until the table is closed; the
+ * {@code approximateSize()} contract already counts every write, rewrites included.
  *
  * <h2>Reads and copies</h2>
  * Reads never copy: a key or value returned by {@code get} or an iterator is
@@ -123,24 +155,50 @@
  * <h2>One search</h2>
  * Every lookup goes through one method, {@code ArenaSkipList.findSplice}, as in Pebble's
  * {@code arenaskl}: from a start node down a range of levels, it records at each level the
- * <em>splice</em>, the last node before the key and the first one after it. A get and an
- * inclusive seek stop at a node holding the key; a put stops there too (and overwrites), or
- * links its new node into the splice; an insert whose CAS failed searches that one level again
- * from its old predecessor; an exclusive seek walks past the equal key and takes the first node
- * after it.
+ * <em>splice</em>, the last node before the probe {@code (key, sequence)} and the first one after
+ * it. A node equal to the probe in key and sequence ends the search: a put replaces its value, a
+ * get at that exact sequence answers with it. Otherwise a put links its new node into the splice;
+ * an insert whose CAS failed searches that one level again from its old predecessor; a get takes
+ * the first node after the probe if it holds the key (the search notes whether the node it
+ * stopped at was an older version of the probe's key, so this costs no second comparison); a
+ * seek probes {@code (key, Long.MAX_VALUE)} (inclusive: before every version of the key) or
+ * {@code (key, 0)} (exclusive: after every version), which no node equals, and takes the first
+ * node after it.
  *
- * <p>Key comparison: when both keys have at least 8 bytes, their first 8 bytes are compared as
- * one unsigned big-endian {@code long}, which decides almost every comparison of random keys;
- * otherwise, and on a tie, {@code Arrays.compareUnsigned} on the rest. The search never compares
- * a node it already knows to sort after the key: the node that ended the level above (RocksDB's
- * "last bigger" check), or, for an insert whose CAS failed, its old successor at that level.
+ * <p>Comparison: the key bytes first. When both keys have at least 8 bytes, their first 8 bytes
+ * are compared as one unsigned big-endian {@code long}, which decides almost every comparison of
+ * random keys; otherwise, and on a tie, {@code Arrays.compareUnsigned} on the rest. Only when the
+ * key bytes are equal is the node's sequence read: a higher sequence sorts first. The search never
+ * compares a node it already knows to sort after the probe: the node that ended the level above
+ * (RocksDB's "last bigger" check), or, for an insert whose CAS failed, its old successor at that
+ * level.
+ *
+ * <p><b>Reads stop early.</b> A read of {@code (key, s)} that meets, at some level, a version of
+ * {@code key} with a sequence below {@code s} may not stop there in general: a newer version, still
+ * at most {@code s}, may sit before it, linked only at lower levels. It may stop when the version
+ * is not SUPERSEDED. The flag is set on a version before any newer version of its key is published
+ * (see the memory ordering): by induction, a version with a newer one linked is flagged, so an
+ * unflagged version is the key's newest and nothing lies between the probe and it. For a key with
+ * one version, the common case, a get at {@code Long.MAX_VALUE} therefore stops at the first level
+ * where it meets the key, as it did before versions existed; only keys with several versions
+ * descend from there (with that node as the bound). A put never stops early: it needs the full
+ * splice. The flag is read by a volatile load, so a read that starts after a newer version's put
+ * returned sees it; a read concurrent with that put may return the older version, which is
+ * allowed.
  *
  * <h2>Iterators</h2>
  * An iterator seeks its lower bound through the skip list, then follows level 0 with volatile
- * loads, stopping at the first key past the upper bound. Weakly consistent: keys come strictly
- * ascending and never twice (level 0 is sorted and nodes never move or disappear); the value is
- * the one current when the cursor arrived at the node; keys inserted ahead of the cursor are
- * seen, keys behind it are not.
+ * loads, stopping at the first key past the upper bound. {@code versions()} yields every node.
+ * A scan at sequence {@code s} passes over nodes above {@code s}, yields the first node of a key
+ * at or below it, then skips the following nodes whose key bytes equal those of the node it just
+ * yielded (a length check and one 8-byte compare tell a different key almost always); a key with
+ * no version at or below {@code s} is passed over whole. A scan at 0 sees nothing and walks
+ * nothing. Weakly consistent: internal keys come strictly ascending and never twice (level 0 is
+ * sorted and nodes never move or disappear), so a scan yields each key once, even if an older
+ * version of the key it just yielded is inserted behind it; the value is the one current when the
+ * cursor arrived at the node; versions inserted ahead of the cursor are seen, those behind it are
+ * not. <b>Note:</b> a scan walks every version in its range, so a key with very many versions
+ * above the read sequence, or below the visible one, costs a step per version.
  *
  * <h2>Closing</h2>
  * {@code close()} drops the table's only reference to the skip list and its arena; the garbage

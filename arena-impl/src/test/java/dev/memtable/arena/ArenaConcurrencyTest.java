@@ -9,6 +9,7 @@ import dev.memtable.Bytes;
 import dev.memtable.MemTableIterator;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
@@ -75,7 +76,7 @@ class ArenaConcurrencyTest {
     }
 
     @Test
-    void put_concurrentWritersOfTheSameKeys_oneEntryPerKeyHoldingSomeThreadsLastValue()
+    void put_concurrentWritersOfTheSameKeys_newestVersionIsSomeThreadsLastValue()
             throws Exception {
         int keys = 2_000;
         int rounds = 2 + ROUNDS;
@@ -107,7 +108,8 @@ class ArenaConcurrencyTest {
             Bytes value = table.get(sharedKey(k)).orElse(null);
             assertTrue(lastValues.contains(value), "key " + k + " holds " + value);
         }
-        assertEquals(keys, checkStructure(table.list()));
+        // Every unversioned put is a version of its own.
+        assertEquals(keys * rounds * THREADS, checkStructure(table.list()));
         table.close();
     }
 
@@ -175,6 +177,140 @@ class ArenaConcurrencyTest {
         table.close();
     }
 
+    /**
+     * Writers insert versions of the same keys at interleaved sequences: each sequence belongs to
+     * a pair of threads, and both threads of the pair write every {@code (key, sequence)} of
+     * theirs, each in its own shuffled order, so versions arrive out of order and inserts of the
+     * same version race (the loser must store its value into the winner's node). Readers scan at
+     * random sequences and walk every version meanwhile. Afterwards every key's chain is strictly
+     * descending and complete: no version lost, none twice, each holding one of its two writers'
+     * values, and every get at a sequence finds its version.
+     */
+    @Test
+    void put_versionsOfTheSameKeysAtInterleavedSequences_everyChainCompleteAndDescending()
+            throws Exception {
+        int keys = 300;
+        int sequences = 8 * (2 + ROUNDS); // per key; sequence s belongs to the pair s % 2
+        ArenaMemTable table = Tables.tinyChunkTable();
+        AtomicBoolean writing = new AtomicBoolean(true);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<?>> writers = new ArrayList<>();
+        for (int t = 0; t < THREADS; t++) {
+            int thread = t;
+            writers.add(pool.submit(() -> {
+                List<long[]> mine = new ArrayList<>();
+                for (int k = 0; k < keys; k++) {
+                    for (long seq = 1 + pairOf(thread); seq <= sequences; seq += 2) {
+                        mine.add(new long[] {k, seq});
+                    }
+                }
+                Collections.shuffle(mine, new Random(thread));
+                start.await();
+                for (long[] version : mine) {
+                    int k = (int) version[0];
+                    long seq = version[1];
+                    table.put(sharedKey(k), versionValue(k, seq, thread), seq);
+                }
+                return null;
+            }));
+        }
+        List<Future<Integer>> readers = new ArrayList<>();
+        for (int r = 0; r < 2; r++) {
+            int reader = r;
+            readers.add(pool.submit((Callable<Integer>) () -> {
+                start.await();
+                Random random = new Random(500 + reader);
+                int reads = 0;
+                do {
+                    long at = random.nextInt(sequences + 2);
+                    checkVersionedRead(table, at, reader == 0);
+                    reads++;
+                } while (writing.get());
+                return reads;
+            }));
+        }
+        start.countDown();
+        awaitAll(writers);
+        writing.set(false);
+        for (Future<Integer> reader : readers) {
+            assertTrue(reader.get(60, TimeUnit.SECONDS) > 0);
+        }
+
+        assertEquals(keys * sequences, checkStructure(table.list()), "a version lost or doubled");
+        for (int k = 0; k < keys; k++) {
+            List<Long> chain = new ArrayList<>();
+            try (MemTableIterator it = table.versions(Bound.included(sharedKey(k)),
+                    Bound.included(sharedKey(k)))) {
+                for (; it.isValid(); it.next()) {
+                    chain.add(it.sequence());
+                    checkVersionValue(k, it.sequence(), it.value());
+                }
+            }
+            List<Long> expected = new ArrayList<>();
+            for (long seq = sequences; seq >= 1; seq--) {
+                expected.add(seq);
+            }
+            assertEquals(expected, chain, "key " + k);
+            for (long seq = 0; seq <= sequences + 1; seq++) {
+                Bytes got = table.get(sharedKey(k), seq).orElse(null);
+                if (seq == 0) {
+                    assertEquals(null, got);
+                } else {
+                    checkVersionValue(k, Math.min(seq, sequences), got);
+                }
+            }
+        }
+        table.close();
+    }
+
+    /** Threads 0 and 1 write the odd sequences, 2 and 3 the even ones. */
+    private static int pairOf(int thread) {
+        return thread / 2 % 2;
+    }
+
+    /** The value of version {@code seq} of key {@code k} as {@code thread} writes it. */
+    private static Bytes versionValue(int k, long seq, int thread) {
+        return Tables.utf8(k + "@" + seq + "/" + thread);
+    }
+
+    /** Checks that {@code value} is what one of the two writers of {@code k@seq} wrote. */
+    private static void checkVersionValue(int k, long seq, Bytes value) {
+        String v = value == null ? "null" : value.toUtf8String();
+        String prefix = k + "@" + seq + "/";
+        assertTrue(v.startsWith(prefix), "key " + k + " at " + seq + " holds " + v);
+        int writer = Integer.parseInt(v.substring(prefix.length()));
+        assertEquals(pairOf(writer), (int) (seq - 1) % 2, "written by the wrong pair: " + v);
+    }
+
+    /**
+     * While writers run: a scan at {@code at} yields keys strictly ascending, each once, with a
+     * version at or below {@code at} whose value is that version's; or every version, in
+     * strictly ascending internal-key order.
+     */
+    private static void checkVersionedRead(ArenaMemTable table, long at, boolean scan) {
+        Bytes previous = null;
+        long previousSequence = 0;
+        try (MemTableIterator it = scan ? table.scan(Bound.unbounded(), Bound.unbounded(), at)
+                : table.versions(Bound.unbounded(), Bound.unbounded())) {
+            for (; it.isValid(); it.next()) {
+                Bytes key = it.key();
+                long seq = it.sequence();
+                if (previous != null) {
+                    int cmp = previous.compareTo(key);
+                    assertTrue(cmp < 0 || !scan && cmp == 0 && previousSequence > seq,
+                            previous + "@" + previousSequence + " then " + key + "@" + seq);
+                }
+                if (scan) {
+                    assertTrue(seq <= at, "a version above the read sequence: " + seq);
+                }
+                String k = key.toUtf8String().substring("shared-".length());
+                checkVersionValue(Integer.parseInt(k), seq, it.value());
+                previous = key;
+                previousSequence = seq;
+            }
+        }
+    }
+
     /** A value that names its key and a version, so a scanner can check it belongs there. */
     private static Bytes valueFor(Bytes key, int version) {
         byte[] k = key.toByteArray();
@@ -217,8 +353,11 @@ class ArenaConcurrencyTest {
     }
 
     /**
-     * Checks every level: keys strictly ascending, each node tall enough for the level it is on,
-     * and every node of a level also on the level below. Returns the node count of level 0.
+     * Checks every level: internal keys strictly ascending (key ascending, then sequence
+     * descending), each node tall enough for the level it is on, and every node of a level also
+     * on the level below; and on level 0 that exactly the versions that are not their key's
+     * newest are marked superseded (call it once writers are done). Returns the node count of
+     * level 0 (the number of versions).
      */
     static int checkStructure(ArenaSkipList list) {
         Set<Integer> below = null;
@@ -226,13 +365,25 @@ class ArenaConcurrencyTest {
         for (int level = 0; level < ArenaSkipList.MAX_HEIGHT; level++) {
             Set<Integer> here = new HashSet<>();
             Bytes previous = null;
+            long previousSequence = 0;
             for (int node = list.first(level); node != Arena.NIL; node = list.next(node, level)) {
                 Bytes key = list.key(node);
+                long sequence = list.sequence(node);
+                boolean sameKey = false;
                 if (previous != null) {
-                    assertTrue(previous.compareTo(key) < 0,
-                            "level " + level + ": " + previous + " then " + key);
+                    int cmp = previous.compareTo(key);
+                    assertTrue(cmp < 0 || cmp == 0 && previousSequence > sequence,
+                            "level " + level + ": " + previous + "@" + previousSequence
+                                    + " then " + key + "@" + sequence);
+                    sameKey = cmp == 0;
+                }
+                if (level == 0) {
+                    assertEquals(sameKey, list.superseded(node), key + "@" + sequence
+                            + (sameKey ? " is not marked superseded" : " is its key's newest"
+                            + " but marked superseded"));
                 }
                 previous = key;
+                previousSequence = sequence;
                 assertTrue(list.towerHeight(node) > level, "node too short for level " + level);
                 if (below != null) {
                     assertTrue(below.contains(node), "level " + level + " skips level below");

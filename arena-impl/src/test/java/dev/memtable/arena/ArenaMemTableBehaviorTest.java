@@ -174,13 +174,22 @@ class ArenaMemTableBehaviorTest {
     @Test
     void scan_valueIsTheOneCurrentWhenTheCursorArrived() throws IOException {
         try (MemTable table = Tables.table()) {
-            table.put(utf8("k"), utf8("old"));
-            try (MemTableIterator it = table.scan(Bound.unbounded(), Bound.unbounded())) {
-                table.put(utf8("k"), utf8("new"));
+            table.put(utf8("k"), utf8("old"), 5);
+            try (MemTableIterator it = table.scan(Bound.unbounded(), Bound.unbounded());
+                 MemTableIterator all = table.versions(Bound.unbounded(), Bound.unbounded())) {
+                // A rewrite of the same version replaces the node's value word in place.
+                table.put(utf8("k"), utf8("new"), 5);
                 assertEquals(utf8("old"), it.value());
                 assertEquals(utf8("old"), it.value());
+                assertEquals(utf8("old"), all.value());
+                // A newer version is a node before the cursor: not seen.
+                table.put(utf8("k"), utf8("newer"), 6);
+                assertEquals(5, it.sequence());
+                it.next();
+                assertFalse(it.isValid());
             }
-            assertEquals(Optional.of(utf8("new")), table.get(utf8("k")));
+            assertEquals(Optional.of(utf8("new")), table.get(utf8("k"), 5));
+            assertEquals(Optional.of(utf8("newer")), table.get(utf8("k")));
         }
     }
 
@@ -209,7 +218,7 @@ class ArenaMemTableBehaviorTest {
             table.put(utf8("k"), utf8("3"));
             assertEquals(Optional.of(utf8("3")), table.get(utf8("k")));
             assertEquals(utf8("first"), first, "a value handed out must never change");
-            assertEquals(3 * 1 + 5 + 26 + 1, table.approximateSize());
+            assertEquals(3 * (1 + MemTable.VERSION_BYTES) + 5 + 26 + 1, table.approximateSize());
             assertEquals(List.of("k"), keys(table, Bound.unbounded(), Bound.unbounded()));
         }
     }
@@ -233,7 +242,8 @@ class ArenaMemTableBehaviorTest {
             table.put(utf8("k"), utf8("back"));
             assertEquals(Optional.of(utf8("back")), table.get(utf8("k")));
             assertEquals(Optional.empty(), table.get(utf8("never")));
-            assertEquals(4 + 1 + 1 + 1 + 1 + 4, table.approximateSize());
+            assertEquals(4 + 1 + 1 + 1 + 1 + 4 + 4 * MemTable.VERSION_BYTES,
+                    table.approximateSize());
         }
     }
 
@@ -352,11 +362,13 @@ class ArenaMemTableBehaviorTest {
         assertThrows(IllegalStateException.class, table::list, "the list must be dropped");
         // The hooks also refuse on their own, for calls that passed the closed check just
         // before close.
-        assertThrows(IllegalStateException.class, () -> table.doGet(utf8("a")));
-        assertThrows(IllegalStateException.class, () -> table.doPut(utf8("a"), utf8("1")));
+        assertThrows(IllegalStateException.class, () -> table.doGet(utf8("a"), Long.MAX_VALUE));
+        assertThrows(IllegalStateException.class, () -> table.doPut(utf8("a"), utf8("1"), 7));
         assertThrows(IllegalStateException.class, table::doIsEmpty);
         assertThrows(IllegalStateException.class,
-                () -> table.doScan(Bound.unbounded(), Bound.unbounded()));
+                () -> table.doScan(Bound.unbounded(), Bound.unbounded(), Long.MAX_VALUE));
+        assertThrows(IllegalStateException.class,
+                () -> table.doVersions(Bound.unbounded(), Bound.unbounded()));
     }
 
     @Test
@@ -378,7 +390,7 @@ class ArenaMemTableBehaviorTest {
         assertTrue(full != null, "the arena never filled");
         assertTrue(full.getMessage().startsWith("memtable 9 is full"), full.getMessage());
         long size = table.approximateSize();
-        assertEquals(stored.size() * 16L, size);
+        assertEquals(stored.size() * (16L + MemTable.VERSION_BYTES), size);
         for (byte[] key : stored) {
             assertEquals(Optional.of(Bytes.wrap(key)), table.get(Bytes.wrap(key)));
         }
