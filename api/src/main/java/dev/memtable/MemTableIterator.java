@@ -13,13 +13,18 @@ package dev.memtable;
  * }
  * }</pre>
  *
- * <p><b>Tombstones.</b> An iterator from {@link MemTable#scan} yields tombstones as entries whose
- * value is empty; merged iterators over several tables say whether they do.
+ * <p><b>Tombstones and versions.</b> An iterator from {@link MemTable#scan} yields tombstones as
+ * entries whose value is empty; merged iterators over several tables say whether they do. Every
+ * entry is a version of its key: {@link #sequence()} tells which.
  *
  * <p><b>Consistency.</b> Iterators are <em>weakly consistent</em> under concurrent writes: they
  * never throw {@link java.util.ConcurrentModificationException}, keys come strictly ascending and
  * never twice, and every value is one that was written for its key at some point during the scan.
- * A write made while the scan runs may or may not be seen.
+ * A write made while the scan runs may or may not be seen. An iterator over every version
+ * ({@link MemTable#versions}) yields a key once per version instead: {@code (key, sequence)}
+ * pairs strictly ascending by key, then descending by sequence, each version once. A scan at a
+ * sequence ({@link MemTable#scan(Bound, Bound, long)}) never sees a version above it, so it is
+ * consistent, not only weakly, once no write at or below that sequence is still in flight.
  *
  * <p><b>Threads.</b> An iterator is meant for one thread at a time; it is not itself thread-safe.
  *
