@@ -71,7 +71,6 @@ final class CoreFlaws {
                         "batch04 model01 model02"),
                 map(FlawedProvider.Flaw.IS_EMPTY_COUNTS_LIVE_VALUES, "basic09",
                         "basic04 model01 model02"),
-                map(FlawedProvider.Flaw.IS_EMPTY_BY_SIZE, "basic09", ""),
                 map(FlawedProvider.Flaw.ID_AS_INT, "basic10", ""),
                 map(FlawedProvider.Flaw.MAP_SHARED_BY_TABLES, "basic13",
                         "iter03 model01 model02"),
