@@ -48,12 +48,40 @@ import java.util.Optional;
  *       directory and recovers every log in it; ids rise across restarts.</li>
  *   <li>{@link Builder}: the settings, checked one by one and together.</li>
  * </ul>
- * Every method may be called by any number of threads at once. A write that throws was not
+ *
+ * <h2>Sequence numbers, publication and snapshots</h2>
+ * One set-wide counter ({@link Sequencer}) stamps every {@code put}, {@code delete} and
+ * {@code write} (a batch gets one sequence for all its entries); the tables keep every version
+ * ({@link MemTable}). A write is <em>published</em> once it and every write with a lower sequence
+ * are applied; {@link #lastSequence()} is the newest published sequence, and every read of the set
+ * reads at it. So a reader never sees write {@code s + 1} without write {@code s}, nor part of a
+ * batch, and a write is visible to every read that starts after it returns (a write returns only
+ * once it is published, which waits at most for the writes in flight below it). The
+ * memory-ordering argument: a writer applies its version, then marks its sequence finished with a
+ * volatile store; the thread that publishes it reads that store before the compare-and-set that
+ * raises the published sequence; a reader reads the published sequence (volatile) before it reads
+ * any table. Those edges make every version at or below the sequence a reader read happen-before
+ * its reads ({@link Sequencer} has the details).
+ * <ul>
+ *   <li>A sequence is taken inside the mutable table's writer gate, and given up (and the write
+ *       redone in the next table) if the table was frozen in between
+ *       ({@link TableSlot#accepts}): every sequence in an older table is below every sequence in
+ *       a newer one, so reads still stop at the newest table that knows a key.</li>
+ *   <li>{@link #snapshot()} returns a {@link Snapshot} at {@link #lastSequence()} that pins the
+ *       set's tables until it is closed: it reads exactly what the set held at its sequence,
+ *       across later writes, freezes and {@link #flushed} releases.</li>
+ *   <li>{@link #watermark()} is the lowest sequence of an open snapshot ({@link Watermark}), and
+ *       {@link #versionsToFlush} gives a flush exactly the versions to keep: the newest of each
+ *       key plus every older one an open snapshot still sees.</li>
+ *   <li>{@link Builder#build()} on a WAL directory restores the counter to the highest sequence
+ *       recovered, so sequences keep rising across restarts.</li>
+ * </ul>
+ *
+ * <p>Every method may be called by any number of threads at once. A write that throws was not
  * applied, except that a write whose table then cannot be frozen (the next log cannot be
- * created) stays applied, and the next write retries the freeze and reports the error. A write is
- * visible to every read that starts after it returns; a batch is one log record in one table,
- * though readers may see its entries one by one. After {@link #close()} every call throws
- * {@link IllegalStateException}.
+ * created) stays applied, and the next write retries the freeze and reports the error. A batch is
+ * one log record in one table, and becomes visible to readers all at once. After
+ * {@link #close()} every call throws {@link IllegalStateException}.
  */
 public final class MemTableSet implements Closeable {
 
@@ -65,6 +93,7 @@ public final class MemTableSet implements Closeable {
 
     private final String backendName;
     private final TableRotation rotation;
+    private final Watermark watermark = new Watermark();
     /** Null for a set in memory only. */
     private final Path walDirectory;
 
@@ -96,7 +125,7 @@ public final class MemTableSet implements Closeable {
      */
     public void put(Bytes key, Bytes value) {
         MemTable.checkEntry(key, value);
-        rotation.write(t -> t.put(key, value));
+        rotation.write((t, sequence) -> t.put(key, value, sequence));
     }
 
     /**
@@ -113,9 +142,10 @@ public final class MemTableSet implements Closeable {
     }
 
     /**
-     * Applies {@code batch} to the mutable table as one atomic write ({@link MemTable#write}): a
-     * batch never spans two tables, and with a WAL directory it is one log record. An empty batch
-     * does nothing.
+     * Applies {@code batch} to the mutable table as one atomic write at one sequence
+     * ({@link MemTable#write(WriteBatch, long)}): a batch never spans two tables, with a WAL
+     * directory it is one log record, and readers see all of it or none. An empty batch does
+     * nothing (and takes no sequence).
      *
      * @throws NullPointerException if {@code batch} is null
      * @throws IllegalStateException if the set is closed
@@ -126,7 +156,7 @@ public final class MemTableSet implements Closeable {
         Objects.requireNonNull(batch, "batch");
         rotation.checkOpen();
         if (!batch.isEmpty()) {
-            rotation.write(t -> t.write(batch));
+            rotation.write((t, sequence) -> t.write(batch, sequence));
         }
     }
 
@@ -179,10 +209,10 @@ public final class MemTableSet implements Closeable {
     // ------------------------------------------------------------------ reads
 
     /**
-     * Looks {@code key} up in the tables, newest first; the first table that knows the key
-     * decides. Returns {@code Optional.empty()} if no table knows it (look on disk), an empty
-     * {@code Bytes} if the newest entry is a tombstone (deleted: do not look further), else the
-     * value.
+     * Looks {@code key} up in the tables at {@link #lastSequence()}, newest table first; the first
+     * table that knows the key decides. Returns {@code Optional.empty()} if no table knows it (look
+     * on disk), an empty {@code Bytes} if the newest version is a tombstone (deleted: do not look
+     * further), else the value.
      *
      * @throws NullPointerException if {@code key} is null
      * @throws IllegalStateException if the set is closed
@@ -191,7 +221,8 @@ public final class MemTableSet implements Closeable {
         Objects.requireNonNull(key, "key");
         while (true) {
             rotation.checkOpen();
-            Optional<Bytes> found = rotation.tables().get(key);
+            long sequence = rotation.sequences().published();
+            Optional<Bytes> found = rotation.tables().get(key, sequence);
             if (found != null) {
                 return found;
             }
@@ -199,10 +230,13 @@ public final class MemTableSet implements Closeable {
     }
 
     /**
-     * Returns the live entries between the bounds across all tables: ascending, each key once
-     * with its newest value, keys whose newest version is a tombstone left out. The iterator pins
-     * the tables of the moment it was created (a released table stays open until the iterator is
-     * closed: <b>close it</b>) and is weakly consistent with writes made while it runs.
+     * Returns the live entries between the bounds across all tables, at {@link #lastSequence()}
+     * when the scan starts: ascending, each key once with its newest value, keys whose newest
+     * version is a tombstone left out. The iterator pins the tables of the moment it was created
+     * (a released table stays open until the iterator is closed: <b>close it</b>). It reads at a
+     * fixed sequence, so writes made while it runs are never seen: it is a consistent view, like
+     * a {@link #snapshot()} that lives as long as the iterator (but does not hold back
+     * {@link #watermark()}).
      *
      * @throws NullPointerException naming {@code lower} or {@code upper} if it is null
      * @throws IllegalStateException if the set is closed
@@ -230,7 +264,8 @@ public final class MemTableSet implements Closeable {
             if (Bound.isEmptyRange(lower, upper)) {
                 return MemTableIterator.empty();
             }
-            MemTableIterator it = rotation.tables().scan(lower, upper, liveOnly);
+            long sequence = rotation.sequences().published();
+            MemTableIterator it = rotation.tables().scan(lower, upper, liveOnly, sequence);
             if (it != null) {
                 return it;
             }
@@ -258,6 +293,96 @@ public final class MemTableSet implements Closeable {
     public List<MemTable> immutables() {
         rotation.checkOpen();
         return rotation.tables().immutableViews;
+    }
+
+    // ------------------------------------------------------------------ sequences and snapshots
+
+    /**
+     * Returns the newest published sequence: every write with a sequence at or below it is
+     * applied and visible, and no write above it is visible to the set's reads. 0 before the first
+     * write; after a restart on a WAL directory, the highest sequence recovered.
+     *
+     * @throws IllegalStateException if the set is closed
+     */
+    public long lastSequence() {
+        rotation.checkOpen();
+        return rotation.sequences().published();
+    }
+
+    /**
+     * Returns a snapshot at {@link #lastSequence()}: a consistent read-only view that sees exactly
+     * what the set holds now, whatever is written, frozen or flushed afterwards. It pins the
+     * set's current tables (a table released by {@link #flushed} stays readable to it) and holds
+     * back {@link #watermark()} until it is closed. <b>Close it.</b>
+     *
+     * @throws IllegalStateException if the set is closed
+     */
+    public Snapshot snapshot() {
+        while (true) {
+            rotation.checkOpen();
+            // The sequence first, then the tables: every table holding a version at or below the
+            // sequence is then in the snapshot (or was released before it, as for any read).
+            long sequence = rotation.sequences().published();
+            watermark.add(sequence);
+            Tables now = rotation.tables();
+            int[] tokens = now.pinAll();
+            if (tokens != null) {
+                return new Snapshot(sequence, rotation, watermark, now.newestFirst(), tokens);
+            }
+            watermark.remove(sequence); // a table was released meanwhile: take the new state
+        }
+    }
+
+    /**
+     * Returns the watermark: the lowest sequence of any open {@link Snapshot}, or
+     * {@link #lastSequence()} if none is open. No reader of this set reads below it, so a version
+     * that is superseded by a newer version at or below the watermark is invisible to every
+     * reader, now and later (new snapshots start at {@link #lastSequence()}).
+     *
+     * @throws IllegalStateException if the set is closed
+     */
+    public long watermark() {
+        rotation.checkOpen();
+        long published = rotation.sequences().published();
+        return watermark.lowest(published);
+    }
+
+    /**
+     * Returns what a flush of {@code table} must write so that no reader loses a version: every
+     * version of the table (keys ascending, sequences descending, tombstones included) that is
+     * the newest of its key in the table, or that some open snapshot still sees (a snapshot at
+     * {@code s} sees a version at {@code v} when {@code v <= s} and the key's next newer version
+     * is above {@code s}). Versions no snapshot can see are left out. Snapshots opened later read
+     * at or above every sequence of a frozen table, so they need only the newest versions, which
+     * are always kept: the answer stays right while the flush runs. The iterator keeps the table
+     * open until it is closed; <b>close it</b>, then call {@link #flushed}.
+     *
+     * <p>An engine that keeps all versions (no snapshots) can read {@link MemTable#versions}
+     * instead; one that wants only the newest versions reads {@link MemTable#scan}.
+     *
+     * @param table an immutable table of this set, as {@link #oldestImmutable()} or
+     *     {@link #immutables()} returned it; waits, as {@code oldestImmutable} does, until every
+     *     write into it is finished and published
+     * @throws NullPointerException if {@code table} is null
+     * @throws IllegalArgumentException if {@code table} is not an immutable table of this set
+     * @throws IllegalStateException if the set is closed, or the table was released meanwhile
+     */
+    public MemTableIterator versionsToFlush(MemTable table) {
+        Objects.requireNonNull(table, "table");
+        TableSlot slot = rotation.immutableSlot(table);
+        int token = slot.pin();
+        if (token < 0) {
+            throw new IllegalStateException("memtable " + table.id() + " was released while the"
+                    + " flush was being prepared");
+        }
+        MemTableIterator all;
+        try {
+            all = slot.table.versions(Bound.unbounded(), Bound.unbounded());
+        } catch (RuntimeException e) {
+            slot.unpin(token);
+            throw e;
+        }
+        return new RetainedVersions(all, watermark.sequences(), () -> slot.unpin(token));
     }
 
     // ------------------------------------------------------------------ flush hand-off

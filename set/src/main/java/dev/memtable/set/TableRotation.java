@@ -57,9 +57,9 @@ final class TableRotation {
 
     private static final System.Logger LOG = System.getLogger(MemTableSet.class.getName());
 
-    /** One write into a table: a put, a delete or a batch. */
+    /** One write into a table at a sequence: a put, a delete or a batch. */
     interface TableWrite {
-        void applyTo(MemTable table);
+        void applyTo(MemTable table, long sequence);
     }
 
     private final TableSource source;
@@ -73,6 +73,7 @@ final class TableRotation {
     private final Set<TableSlot> retiring = ConcurrentHashMap.newKeySet();
 
     private final WriteStop stop = new WriteStop(this);
+    private final Sequencer sequences;
     private volatile Tables tables;
     private volatile boolean closed;
 
@@ -87,6 +88,12 @@ final class TableRotation {
         this.freezeAtBytes = freezeAtBytes;
         this.room = new Backpressure(maxImmutables, stallTimeout, freezeLock.newCondition());
         this.serialWrites = serialWrites ? new ReentrantLock() : null;
+        this.sequences = new Sequencer(initial.lastSequence());
+    }
+
+    /** Returns the set's sequence numbers. */
+    Sequencer sequences() {
+        return sequences;
     }
 
     /** Returns the freeze lock, which {@link WriteStop} shares. */
@@ -113,7 +120,10 @@ final class TableRotation {
     // ------------------------------------------------------------------ writes
 
     /**
-     * Applies {@code op} to the mutable table, then freezes the table if the write filled it.
+     * Applies {@code op} to the mutable table at a new sequence, waits until the sequence is
+     * published, then freezes the table if the write filled it. The sequence is taken inside the
+     * table's writer gate and given up if the table was frozen meanwhile
+     * ({@link TableSlot#accepts}), so sequences rise from older tables to newer ones.
      *
      * @throws IllegalStateException if the set is closed
      * @throws WriteStallException if the table needed a freeze and there was no room for the
@@ -131,7 +141,20 @@ final class TableRotation {
             }
             int token = m.enterWrite();
             if (token < 0) {
-                continue; // frozen since we read the snapshot; the new one is already installed
+                Thread.onSpinWait(); // frozen since we read the snapshot; the new one is coming
+                continue;
+            }
+            long sequence;
+            try {
+                sequence = sequences.next();
+            } catch (IllegalStateException e) {
+                m.exitWrite(token);
+                throw e;
+            }
+            if (!m.accepts(sequence)) {
+                m.exitWrite(token); // taken after the freeze: give it up, write into the next
+                sequences.finish(sequence);
+                continue;
             }
             long size = 0;
             UncheckedIOException logFailed = null;
@@ -140,7 +163,7 @@ final class TableRotation {
                     serialWrites.lock();
                 }
                 try {
-                    op.applyTo(m.table);
+                    op.applyTo(m.table, sequence);
                     size = m.table.approximateSize();
                 } finally {
                     if (serialWrites != null) {
@@ -151,10 +174,12 @@ final class TableRotation {
                 logFailed = e; // only a log refuses a write this way
             } finally {
                 m.exitWrite(token);
+                sequences.finish(sequence); // applied or not: publication must not stop here
             }
             if (logFailed != null) {
                 throw stop.logFailed(m, logFailed);
             }
+            sequences.awaitPublished(sequence); // so a read that starts now sees this write
             if (size >= freezeAtBytes) {
                 m.markFull(); // writers arriving now wait for the freeze instead of overfilling
                 if (m.claimFreeze()) {
@@ -289,9 +314,11 @@ final class TableRotation {
     }
 
     /**
-     * Installs a new mutable table, makes {@code m} the newest immutable one and shuts its writer
-     * gate. Freeze lock held; {@code m} is the mutable table and there is room. If the new table
-     * cannot be created nothing changes. The caller then calls {@link #afterFreeze}.
+     * Shuts {@code m}'s writer gate (fixing the last sequence it takes), then installs a new
+     * mutable table and makes {@code m} the newest immutable one. The shut comes first so that
+     * every sequence taken in the new table is above every one written in {@code m}. Freeze lock
+     * held; {@code m} is the mutable table and there is room. If the new table cannot be created
+     * nothing changes. The caller then calls {@link #afterFreeze}.
      */
     private TableSlot doFreeze(TableSlot m) {
         TableSlot next;
@@ -300,8 +327,8 @@ final class TableRotation {
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
+        m.shutWriters(sequences);
         tables = tables.frozenInto(next);
-        m.shutWriters();
         return m;
     }
 
@@ -323,6 +350,25 @@ final class TableRotation {
     }
 
     // ------------------------------------------------------------------ flush hand-off
+
+    /**
+     * Returns the slot of {@code table}, an immutable table of this set (a view handed out by it),
+     * once its writers are gone and every sequence it holds is published.
+     *
+     * @throws IllegalArgumentException if it is not one of the set's immutable tables now
+     */
+    TableSlot immutableSlot(MemTable table) {
+        checkOpen();
+        for (TableSlot t : tables.immutables) {
+            if (t.view == table) {
+                t.awaitSealed();
+                sequences.awaitPublished(t.table.lastSequence());
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("memtable " + table.id() + " is not an immutable table"
+                + " of this set (the mutable table, one already released, or from elsewhere)");
+    }
 
     /** Returns the oldest immutable table once its writers are gone, or empty if there is none. */
     Optional<MemTable> oldestImmutable() {
@@ -410,7 +456,7 @@ final class TableRotation {
         } finally {
             freezeLock.unlock();
         }
-        last.mutable.drainWriters();
+        last.mutable.drainWriters(sequences);
         List<AutoCloseable> all = new ArrayList<>(last.all());
         all.addAll(retiring);
         all.add(source);

@@ -35,6 +35,11 @@ final class TableSlot implements Closeable {
     private final AtomicBoolean sealClaimed = new AtomicBoolean();
     /** Set when a write took the table to the freeze size: writers then wait for its freeze. */
     private volatile boolean full;
+    /**
+     * The highest sequence a write into this table may carry, fixed when its writers are shut;
+     * {@code -1} before. See {@link #accepts(long)}.
+     */
+    private volatile long lastSequenceAllowed = -1;
 
     /**
      * A slot for a table that takes writes.
@@ -81,27 +86,54 @@ final class TableSlot implements Closeable {
         writers.exit(token);
     }
 
-    /** Stops new writers from entering; those inside finish. */
-    void shutWriters() {
+    /**
+     * Stops new writers from entering, then fixes the highest sequence the writers inside may
+     * still write at: {@code sequences.taken()} read after the shut. Those inside finish. Once
+     * only; later calls do nothing.
+     */
+    synchronized void shutWriters(Sequencer sequences) {
         StripedGate g = writers;
-        if (g != null) {
+        if (g != null && lastSequenceAllowed < 0) {
             g.shut();
+            lastSequenceAllowed = sequences.taken();
         }
     }
 
-    /** Stops new writers and waits for those inside to leave. */
-    void drainWriters() {
-        shutWriters();
+    /**
+     * Returns true if a writer inside this table may write at {@code sequence}, which it took
+     * after entering. It may unless the table's writers were shut and the sequence was taken
+     * after the shut: then the writer must give the sequence up and write into the next table,
+     * so that every sequence in an older table is below every sequence in a newer one (reads stop
+     * at the newest table that knows a key). Why the test is exact: the writer took its sequence
+     * (a volatile increment) before it read the gate's flag (volatile); if it read "open", its
+     * increment precedes the shut, which precedes the read of {@code taken()} that fixed the
+     * limit, so the sequence is within it.
+     */
+    boolean accepts(long sequence) {
+        StripedGate g = writers;
+        if (g != null && !g.isShut()) {
+            return true;
+        }
+        long limit;
+        while ((limit = lastSequenceAllowed) < 0) {
+            Thread.onSpinWait(); // the shutting thread sets it right after the shut
+        }
+        return sequence <= limit;
+    }
+
+    /** Stops new writers (as {@link #shutWriters}) and waits for those inside to leave. */
+    void drainWriters(Sequencer sequences) {
+        shutWriters(sequences);
         awaitUninterruptibly(writersDrained);
     }
 
     /**
-     * Stops new writers, waits for those inside to leave, then seals the table (once): afterwards
+     * Waits for the writers still inside (a freeze has shut them out), then seals the table (once): afterwards
      * the table is final and holds no open log and no write locks. A seal that fails is logged;
      * the table keeps reporting it from {@link MemTable#syncWal()}.
      */
     void drainAndSeal() {
-        drainWriters();
+        awaitUninterruptibly(writersDrained); // a freeze shut the writers already
         writers = null;
         if (sealClaimed.compareAndSet(false, true)) {
             try {

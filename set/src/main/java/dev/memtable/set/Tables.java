@@ -71,18 +71,29 @@ final class Tables {
         return List.of(newestFirst);
     }
 
+    /** Returns the highest sequence any of the tables holds; 0 if none holds a version. */
+    long lastSequence() {
+        long last = 0;
+        for (TableSlot t : newestFirst) {
+            last = Math.max(last, t.table.lastSequence());
+        }
+        return last;
+    }
+
     /**
-     * Asks the tables newest first; the first that knows {@code key} decides. Returns the answer
-     * of {@link MemTable#get}, or {@code null} if a table was released before it could be pinned.
+     * Asks the tables newest first, at {@code sequence}; the first that knows {@code key} decides
+     * (sequences rise from older tables to newer ones, so that is the newest version at or below
+     * the sequence). Returns the answer of {@link MemTable#get(Bytes, long)}, or {@code null} if a
+     * table was released before it could be pinned.
      */
-    Optional<Bytes> get(Bytes key) {
+    Optional<Bytes> get(Bytes key, long sequence) {
         for (TableSlot t : newestFirst) {
             int token = t.pin();
             if (token < 0) {
                 return null;
             }
             try {
-                Optional<Bytes> found = t.table.get(key);
+                Optional<Bytes> found = t.table.get(key, sequence);
                 if (found.isPresent()) {
                     return found;
                 }
@@ -94,12 +105,50 @@ final class Tables {
     }
 
     /**
-     * Returns a merged scan over every table that keeps them pinned until it is closed, or
-     * {@code null} if a table was released before it could be pinned.
+     * Returns a merged scan at {@code sequence} over every table that keeps them pinned until it
+     * is closed, or {@code null} if a table was released before it could be pinned.
      *
      * @param liveOnly leave out keys whose newest version is a tombstone
      */
-    MemTableIterator scan(Bound lower, Bound upper, boolean liveOnly) {
+    MemTableIterator scan(Bound lower, Bound upper, boolean liveOnly, long sequence) {
+        TableSlot[] tables = newestFirst;
+        int[] tokens = pinAll();
+        if (tokens == null) {
+            return null;
+        }
+        return scan(tables, lower, upper, liveOnly, sequence,
+                () -> unpin(tables, tokens, tables.length));
+    }
+
+    /**
+     * Returns a merged scan at {@code sequence} over {@code tables}, which the caller has pinned;
+     * {@code onClose} runs once when the scan is closed, or now if this fails.
+     */
+    static MemTableIterator scan(TableSlot[] tables, Bound lower, Bound upper, boolean liveOnly,
+                                 long sequence, Runnable onClose) {
+        List<MemTableIterator> sources = new ArrayList<>(tables.length);
+        try {
+            for (TableSlot t : tables) {
+                sources.add(t.table.scan(lower, upper, sequence));
+            }
+        } catch (RuntimeException e) {
+            sources.forEach(MemTableIterator::close);
+            onClose.run();
+            throw e;
+        }
+        return MergeIterator.create(sources, liveOnly, onClose);
+    }
+
+    /** Returns every table, newest first, as an array the caller may keep (a copy). */
+    TableSlot[] newestFirst() {
+        return newestFirst.clone();
+    }
+
+    /**
+     * Pins every table, newest first; returns the tokens, or {@code null} (nothing pinned) if a
+     * table was released before it could be pinned.
+     */
+    int[] pinAll() {
         TableSlot[] tables = newestFirst;
         int[] tokens = new int[tables.length];
         for (int i = 0; i < tables.length; i++) {
@@ -109,21 +158,10 @@ final class Tables {
                 return null;
             }
         }
-        Runnable unpinAll = () -> unpin(tables, tokens, tables.length);
-        List<MemTableIterator> sources = new ArrayList<>(tables.length);
-        try {
-            for (TableSlot t : tables) {
-                sources.add(t.table.scan(lower, upper));
-            }
-        } catch (RuntimeException e) {
-            sources.forEach(MemTableIterator::close);
-            unpinAll.run();
-            throw e;
-        }
-        return MergeIterator.create(sources, liveOnly, unpinAll);
+        return tokens;
     }
 
-    private static void unpin(TableSlot[] tables, int[] tokens, int count) {
+    static void unpin(TableSlot[] tables, int[] tokens, int count) {
         for (int i = 0; i < count; i++) {
             tables[i].unpin(tokens[i]);
         }

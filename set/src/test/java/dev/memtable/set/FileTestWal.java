@@ -1,6 +1,7 @@
 package dev.memtable.set;
 
 import dev.memtable.spi.Wal;
+import dev.memtable.spi.WalReplay;
 import dev.memtable.Bytes;
 import dev.memtable.WriteBatch;
 import java.io.IOException;
@@ -9,7 +10,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 
 /**
@@ -47,14 +47,14 @@ public final class FileTestWal implements Wal {
     }
 
     /** Replays every intact record of {@code file} into {@code replay}, then opens it for appends. */
-    public static FileTestWal recover(Path file, Consumer<WriteBatch> replay) throws IOException {
+    public static FileTestWal recover(Path file, WalReplay replay) throws IOException {
         byte[] all = Files.readAllBytes(file);
         ByteBuffer in = ByteBuffer.wrap(all);
         long good = 0;
         while (in.remaining() >= 8) {
             int length = in.getInt();
             int crc = in.getInt();
-            if (length < 4 || length > in.remaining()) {
+            if (length < 12 || length > in.remaining()) {
                 break; // torn tail
             }
             byte[] payload = new byte[length];
@@ -64,7 +64,9 @@ public final class FileTestWal implements Wal {
             if ((int) c.getValue() != crc) {
                 break;
             }
-            replay.accept(decode(payload));
+            ByteBuffer body = ByteBuffer.wrap(payload);
+            long sequence = body.getLong();
+            replay.replay(sequence, decode(body));
             good = in.position();
         }
         FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.READ);
@@ -79,18 +81,19 @@ public final class FileTestWal implements Wal {
     }
 
     @Override
-    public long append(Bytes key, Bytes value) throws IOException {
-        return append(new WriteBatch().put(key, value));
+    public long append(Bytes key, Bytes value, long sequence) throws IOException {
+        return append(new WriteBatch().put(key, value), sequence);
     }
 
     @Override
-    public synchronized long append(WriteBatch batch) throws IOException {
+    public synchronized long append(WriteBatch batch, long sequence) throws IOException {
         checkOpen();
-        int payloadLength = 4;
+        int payloadLength = 12;
         for (WriteBatch.Entry e : batch.entries()) {
             payloadLength += 8 + e.key().length() + e.value().length();
         }
         ByteBuffer payload = ByteBuffer.allocate(payloadLength);
+        payload.putLong(sequence);
         payload.putInt(batch.size());
         for (WriteBatch.Entry e : batch.entries()) {
             payload.putInt(e.key().length());
@@ -175,8 +178,7 @@ public final class FileTestWal implements Wal {
         }
     }
 
-    private static WriteBatch decode(byte[] payload) {
-        ByteBuffer in = ByteBuffer.wrap(payload);
+    private static WriteBatch decode(ByteBuffer in) {
         int n = in.getInt();
         WriteBatch batch = new WriteBatch();
         for (int i = 0; i < n; i++) {

@@ -28,7 +28,11 @@ import org.junit.jupiter.api.Test;
  */
 class MemTableSetBackPressureTest {
 
-    /** Ten bytes: with {@code freezeAtBytes(10)} every such write fills its table. */
+    /**
+     * Eight bytes: with a two-byte key and the 8 bytes a version counts
+     * ({@link dev.memtable.MemTable#VERSION_BYTES}), such a write counts 18 bytes, so with
+     * {@code freezeAtBytes(18)} every such write fills its table.
+     */
     private static final Bytes TEN = b("12345678");
 
     /**
@@ -37,7 +41,7 @@ class MemTableSetBackPressureTest {
      */
     private static MemTableSet fullSet(Duration stallTimeout) throws IOException {
         MemTableSet set = MemTableSet.builder().backend(TestBackend.concurrent())
-                .freezeAtBytes(10).maxImmutables(1).stallTimeout(stallTimeout).build();
+                .freezeAtBytes(18).maxImmutables(1).stallTimeout(stallTimeout).build();
         set.put(b("k1"), TEN); // fills and freezes the first table
         set.put(b("k2"), TEN); // fills the second; no room to freeze it, but applied
         assertEquals(1, set.immutables().size());

@@ -314,7 +314,8 @@ class MemTableSetWalTest {
     @Test
     void put_freezeThatCannotCreateItsLogKeepsWriteAndNextWriteReports() throws IOException {
         TestBackend backend = TestBackend.concurrent();
-        try (MemTableSet set = open(backend, tmp.resolve("wal"), 10)) {
+        // k1 + 8 bytes + a version's 8 fill 18 bytes; k2 + x (11) does not
+        try (MemTableSet set = open(backend, tmp.resolve("wal"), 18)) {
             long firstId = set.mutable().id();
             backend.failLogCreation(true);
             set.put(b("k1"), b("12345678")); // fills the table; the freeze fails, quietly

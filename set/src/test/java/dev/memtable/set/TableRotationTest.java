@@ -68,7 +68,16 @@ class TableRotationTest {
     }
 
     private static void put(TableRotation r, String key, String value) {
-        r.write(t -> t.put(b(key), b(value)));
+        r.write((t, s) -> t.put(b(key), b(value), s));
+    }
+
+    /** Waits until the mutable table holds {@code key} (applied, maybe not yet published). */
+    private static void awaitApplied(TableRotation r, String key) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (r.tables().mutable.table.get(b(key)).isEmpty()) {
+            assertTrue(System.nanoTime() < deadline, key + " was never applied");
+            Thread.sleep(1);
+        }
     }
 
     /** Pauses every put of {@code key} inside the backend until the returned latch opens. */
@@ -102,9 +111,13 @@ class TableRotationTest {
         Thread freezer = start("freezer", () -> froze.set(r.freeze()));
         awaitState(freezer, Thread.State.WAITING, Thread.State.TIMED_WAITING);
 
-        put(r, "fast", "2");
+        // A later writer does not wait for the freeze: it writes into the new table at once. It
+        // returns only once the slow write (a lower sequence) is published, as every write does.
+        Thread fast = start("fast-writer", () -> put(r, "fast", "2"));
+        awaitApplied(r, "fast");
         assertEquals(Optional.of(b("2")), r.tables().mutable.table.get(b("fast")),
                 "writers do not wait for the freeze: the new table is installed already");
+        assertTrue(fast.isAlive(), "a write returns only once every lower sequence is published");
         assertEquals(frozenId, r.tables().immutables.get(0).id());
         AtomicReference<Optional<MemTable>> handed = new AtomicReference<>();
         Thread flusher = start("flusher", () -> handed.set(r.oldestImmutable()));
@@ -113,6 +126,7 @@ class TableRotationTest {
 
         pause[1].countDown();
         join(writer);
+        join(fast);
         join(freezer);
         join(flusher);
         assertTrue(froze.get());
@@ -129,7 +143,8 @@ class TableRotationTest {
     @Test
     void write_fillingATableFrozenMeanwhileDoesNotFreezeTheNewOne() throws Exception {
         TestBackend backend = TestBackend.concurrent();
-        TableRotation r = inMemory(backend, 10, Integer.MAX_VALUE, Duration.ofMinutes(1));
+        // a + 12345 + a version's 8 bytes = 14, below 26; slow + 1234 + 8 = 16 fills it
+        TableRotation r = inMemory(backend, 26, Integer.MAX_VALUE, Duration.ofMinutes(1));
         CountDownLatch[] pause = pauseOn(backend, "slow");
         put(r, "a", "12345");
         long firstId = r.tables().mutable.id();
@@ -158,7 +173,7 @@ class TableRotationTest {
         assertEquals(Optional.of(b("12345678")), full.table.get(b("k2")), "applied, not frozen");
         Thread writer = start("stalled", () -> put(r, "k3", "x"));
         awaitState(writer, Thread.State.TIMED_WAITING);
-        assertEquals(Optional.empty(), r.tables().get(b("k3")), "a stalled write is not applied");
+        assertEquals(Optional.empty(), r.tables().get(b("k3"), Long.MAX_VALUE), "a stalled write is not applied");
 
         r.release(r.oldestImmutable().orElseThrow());
         join(writer);
@@ -173,7 +188,7 @@ class TableRotationTest {
         put(r, "k2", "12345678");
         WriteStallException e = assertThrows(WriteStallException.class, () -> put(r, "k3", "x"));
         assertTrue(e.getMessage().contains("maxImmutables = 1"), e.getMessage());
-        assertEquals(Optional.empty(), r.tables().get(b("k3")));
+        assertEquals(Optional.empty(), r.tables().get(b("k3"), Long.MAX_VALUE));
         assertEquals(1, r.tables().immutables.size());
     }
 
@@ -185,14 +200,14 @@ class TableRotationTest {
     @Test
     void write_freezeWhoseNextTableFailsKeepsTheFullTableMutable() throws IOException {
         TestBackend backend = TestBackend.concurrent();
-        TableRotation r = logged(backend, 10);
+        TableRotation r = logged(backend, 18); // k1 + 12345678 + 8 fills it, k2 + x + 8 not
         TableSlot first = r.tables().mutable;
         backend.failLogCreation(true);
         put(r, "k1", "12345678");
         assertEquals(first, r.tables().mutable);
         UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> put(r, "k2", "x"));
         assertTrue(e.getMessage().contains("could not create the write-ahead log"), e.getMessage());
-        assertEquals(Optional.empty(), r.tables().get(b("k2")), "not applied");
+        assertEquals(Optional.empty(), r.tables().get(b("k2"), Long.MAX_VALUE), "not applied");
         assertThrows(UncheckedIOException.class, r::freeze, "freeze() reports it too");
         assertEquals(List.of(), r.tables().immutables);
 

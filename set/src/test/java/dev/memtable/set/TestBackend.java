@@ -10,6 +10,9 @@ import dev.memtable.spi.AbstractMemTable;
 import dev.memtable.spi.AbstractMemTableProvider;
 import dev.memtable.spi.Capability;
 import dev.memtable.spi.Ranges;
+import dev.memtable.spi.Versions;
+import dev.memtable.spi.Versions.Version;
+import dev.memtable.spi.WalReplay;
 import dev.memtable.spi.Wal;
 import dev.memtable.spi.WalInspector;
 import dev.memtable.spi.WalProvider;
@@ -176,7 +179,7 @@ public final class TestBackend extends AbstractMemTableProvider {
         }
 
         @Override
-        public Wal recover(Path file, WalOptions options, Consumer<WriteBatch> replay)
+        public Wal recover(Path file, WalOptions options, WalReplay replay)
                 throws IOException {
             IOException failure = recoveryFailure;
             if (failure != null) {
@@ -198,9 +201,9 @@ public final class TestBackend extends AbstractMemTableProvider {
         }
     }
 
-    /** The table: a TreeMap behind a read-write lock. */
+    /** The table: a TreeMap of version chains behind a read-write lock. */
     private final class TestTable extends AbstractMemTable {
-        private final TreeMap<Bytes, Bytes> map = new TreeMap<>();
+        private final TreeMap<Bytes, Version> map = new TreeMap<>();
         private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
         private final AtomicInteger writersInside = new AtomicInteger();
 
@@ -209,7 +212,7 @@ public final class TestBackend extends AbstractMemTableProvider {
         }
 
         @Override
-        protected void doPut(Bytes key, Bytes value) {
+        protected void doPut(Bytes key, Bytes value, long sequence) {
             boolean single = !capabilities.contains(Capability.CONCURRENT_WRITES);
             if (single && writersInside.incrementAndGet() > 1) {
                 concurrentPutViolations.incrementAndGet();
@@ -224,7 +227,7 @@ public final class TestBackend extends AbstractMemTableProvider {
                 }
                 lock.writeLock().lock();
                 try {
-                    map.put(key, value);
+                    Versions.put(map, key, value, sequence);
                 } finally {
                     lock.writeLock().unlock();
                 }
@@ -236,22 +239,26 @@ public final class TestBackend extends AbstractMemTableProvider {
         }
 
         @Override
-        protected Bytes doGet(Bytes key) {
+        protected Bytes doGet(Bytes key, long sequence) {
             lock.readLock().lock();
             try {
-                return map.get(key);
+                return Versions.get(map, key, sequence);
             } finally {
                 lock.readLock().unlock();
             }
         }
 
-        /** Copies the range under the read lock: simple, and enough for tests. */
+        /** Copies every version in the range under the read lock: simple, enough for tests. */
         @Override
-        protected MemTableIterator doScan(Bound lower, Bound upper) {
-            List<Map.Entry<Bytes, Bytes>> copy;
+        protected MemTableIterator doVersions(Bound lower, Bound upper) {
+            List<Copied> copy = new ArrayList<>();
             lock.readLock().lock();
             try {
-                copy = new ArrayList<>(Ranges.view(map, lower, upper).entrySet());
+                for (Map.Entry<Bytes, Version> e : Ranges.view(map, lower, upper).entrySet()) {
+                    for (Version v = e.getValue(); v != null; v = v.older()) {
+                        copy.add(new Copied(e.getKey(), v.sequence(), v.value()));
+                    }
+                }
             } finally {
                 lock.readLock().unlock();
             }
@@ -279,12 +286,16 @@ public final class TestBackend extends AbstractMemTableProvider {
         }
     }
 
-    /** An iterator over a copied list of entries. */
+    /** One version copied out of a table. */
+    private record Copied(Bytes key, long sequence, Bytes value) {
+    }
+
+    /** An iterator over a copied list of versions. */
     private static final class ListIterator implements MemTableIterator {
-        private final List<Map.Entry<Bytes, Bytes>> entries;
+        private final List<Copied> entries;
         private int index;
 
-        ListIterator(List<Map.Entry<Bytes, Bytes>> entries) {
+        ListIterator(List<Copied> entries) {
             this.entries = entries;
         }
 
@@ -298,7 +309,7 @@ public final class TestBackend extends AbstractMemTableProvider {
             if (!isValid()) {
                 throw new NoSuchElementException("not positioned on an entry");
             }
-            return entries.get(index).getKey();
+            return entries.get(index).key();
         }
 
         @Override
@@ -306,7 +317,15 @@ public final class TestBackend extends AbstractMemTableProvider {
             if (!isValid()) {
                 throw new NoSuchElementException("not positioned on an entry");
             }
-            return entries.get(index).getValue();
+            return entries.get(index).value();
+        }
+
+        @Override
+        public long sequence() {
+            if (!isValid()) {
+                throw new NoSuchElementException("not positioned on an entry");
+            }
+            return entries.get(index).sequence();
         }
 
         @Override
