@@ -58,14 +58,13 @@ final class DirectTableProvider implements MemTableProvider {
                 + "and only those are counted in the size."),
         BATCH_CLEARED_AFTER_WRITE("The batch is cleared after it is written, so that the caller "
                 + "can reuse it."),
-        BATCH_APPLIED_WITHOUT_LOCK("A batch is applied without the batch lock, entry by entry "
-                + "like separate puts. (It passes a RaceWindow between entries, so that batches "
-                + "interleave on every run, even on a busy machine.)"),
         ONE_VERSION_PER_KEY("Keeps one version per key, as the table did before sequences: a "
                 + "write replaces the key's value and stamps it with its sequence, whatever the "
                 + "sequence of the value it replaces."),
         BATCH_TAKES_SEQUENCE_PER_ENTRY("write(batch) without a sequence applies each entry "
-                + "through put(), which takes the next sequence for each one.");
+                + "through put(), without the batch lock, and put() takes the next sequence for "
+                + "each one, so concurrent batches interleave. (It passes a RaceWindow between "
+                + "entries, so that they interleave on every run, even on a busy machine.)");
 
         private final String description;
 
@@ -198,6 +197,7 @@ final class DirectTableProvider implements MemTableProvider {
             if (flaw == Flaw.BATCH_TAKES_SEQUENCE_PER_ENTRY) {
                 for (WriteBatch.Entry e : batch.entries()) {
                     put(e.key(), e.value());
+                    window.widen();
                 }
                 return;
             }
@@ -215,10 +215,7 @@ final class DirectTableProvider implements MemTableProvider {
         /** Applies a checked batch at {@code sequence}, or at the next one if it is 0. */
         private void writeAt(WriteBatch batch, long sequence) {
             List<WriteBatch.Entry> entries = batch.entries();
-            boolean lock = flaw != Flaw.BATCH_APPLIED_WITHOUT_LOCK;
-            if (lock) {
-                batchLock.lock();
-            }
+            batchLock.lock();
             try {
                 long seq = entries.isEmpty() ? 0
                         : sequence == 0 ? taken.incrementAndGet() : sequence;
@@ -267,9 +264,6 @@ final class DirectTableProvider implements MemTableProvider {
                     default -> {
                         for (WriteBatch.Entry e : entries) {
                             apply(e.key(), e.value(), seq);
-                            if (!lock) {
-                                window.widen();
-                            }
                         }
                     }
                 }
@@ -281,9 +275,7 @@ final class DirectTableProvider implements MemTableProvider {
                     raise(applied, seq);
                 }
             } finally {
-                if (lock) {
-                    batchLock.unlock();
-                }
+                batchLock.unlock();
             }
             if (flaw == Flaw.BATCH_CLEARED_AFTER_WRITE) {
                 batch.clear();
