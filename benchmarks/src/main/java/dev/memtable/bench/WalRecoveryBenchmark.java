@@ -95,7 +95,8 @@ public class WalRecoveryBenchmark {
             case Contenders.WAL -> {
                 long[] count = new long[1];
                 Wal wal = MemTables.walProvider().recover(file, WalOptions.defaults(),
-                        (WriteBatch batch) -> {
+                        (long sequence, WriteBatch batch) -> {
+                            sink.consume(sequence);
                             sink.consume(batch);
                             count[0] += batch.entries().size();
                         });
@@ -105,7 +106,9 @@ public class WalRecoveryBenchmark {
             default -> {
                 try (MemTable table = Contenders.backend(contender)
                         .recoverFromWal(Contenders.nextId(), file)) {
-                    replayed = table.approximateSize() / (Data.KEY_LENGTH + valueSize);
+                    // Every entry is one version: key, value and its sequence.
+                    replayed = table.approximateSize()
+                            / (Data.KEY_LENGTH + valueSize + MemTable.VERSION_BYTES);
                 }
             }
         }

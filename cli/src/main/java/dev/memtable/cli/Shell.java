@@ -33,7 +33,7 @@ final class Shell {
             "                     use - for an open end, e.g. scan - m; \"-\" is the key -)",
             "  freeze             freeze the mutable table now",
             "  resume             after a log failed, continue writing on a new log",
-            "  stats              tables, ids, sizes",
+            "  stats              the last sequence; tables, ids, sizes",
             "  help               this text",
             "  quit               sync and leave (exit and Ctrl-D too)",
             "In quotes, \\\" is a quote and \\\\ a backslash. Input is UTF-8 text: write other"
@@ -173,6 +173,7 @@ final class Shell {
 
     private void stats() {
         out.println("store: " + describe);
+        out.printf(Locale.ROOT, "last sequence: %,d%n", set.lastSequence());
         MemTable m = set.mutable();
         out.printf(Locale.ROOT, "mutable: table %d, %,d bytes written%s%n", m.id(),
                 m.approximateSize(), m.isEmpty() ? " (empty)" : "");

@@ -50,7 +50,11 @@ final class WalCommand implements Runnable {
         }
     }
 
-    /** What inspecting found. */
+    /**
+     * What inspecting found; when printing, one line per record
+     * ({@code offset O: record of L bytes, seq=S, N entries, checksum ok}) followed by its entries,
+     * and one line per damaged region.
+     */
     private static final class Findings implements WalInspector {
         final PrintWriter out;
         final boolean print;
@@ -63,13 +67,15 @@ final class WalCommand implements Runnable {
             this.print = print;
         }
 
+        /** Counts the record and, when printing, shows it with its sequence and entries. */
         @Override
-        public void record(long offset, long length, WriteBatch batch) {
+        public void record(long offset, long length, long sequence, WriteBatch batch) {
             records++;
             entries += batch.size();
             if (print) {
-                out.printf(Locale.ROOT, "offset %d: record of %d bytes, %d %s, checksum ok%n",
-                        offset, length, batch.size(), batch.size() == 1 ? "entry" : "entries");
+                out.printf(Locale.ROOT, "offset %d: record of %d bytes, seq=%d, %d %s, checksum ok%n",
+                        offset, length, sequence, batch.size(),
+                        batch.size() == 1 ? "entry" : "entries");
                 for (WriteBatch.Entry e : batch.entries()) {
                     out.println(e.isDelete() ? "  delete " + ShellSyntax.show(e.key())
                             : "  put " + ShellSyntax.show(e.key()) + " " + ShellSyntax.show(e.value()));
@@ -113,8 +119,9 @@ final class WalCommand implements Runnable {
 
     /** {@code memtable wal dump FILE}. */
     @Command(name = "dump", mixinStandardHelpOptions = true,
-            description = {"Prints every record of a log with its offset, length, checksum status"
-                    + " and entries, and every damaged region, as recovery in MODE reads it.",
+            description = {"Prints every record of a log with its offset, length, sequence"
+                    + " (seq=), checksum status and entries, and every damaged region, as recovery"
+                    + " in MODE reads it.",
                     "Exit code 0 if the log is clean, 1 if any damage was found."})
     static final class Dump implements Callable<Integer> {
         @CommandLine.Spec

@@ -12,11 +12,11 @@ import dev.memtable.set.MemTableSet;
 import dev.memtable.spi.Wal;
 import dev.memtable.spi.WalInspector;
 import dev.memtable.spi.WalProvider;
+import dev.memtable.spi.WalReplay;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,7 +39,7 @@ class ShellResumeTest {
         }
 
         @Override
-        public Wal recover(Path file, WalOptions options, Consumer<WriteBatch> replay)
+        public Wal recover(Path file, WalOptions options, WalReplay replay)
                 throws IOException {
             return new FillingWal(real.recover(file, options, replay));
         }
@@ -79,15 +79,15 @@ class ShellResumeTest {
             }
 
             @Override
-            public long append(Bytes key, Bytes value) throws IOException {
+            public long append(Bytes key, Bytes value, long sequence) throws IOException {
                 check();
-                return inner.append(key, value);
+                return inner.append(key, value, sequence);
             }
 
             @Override
-            public long append(WriteBatch batch) throws IOException {
+            public long append(WriteBatch batch, long sequence) throws IOException {
                 check();
-                return inner.append(batch);
+                return inner.append(batch, sequence);
             }
 
             @Override

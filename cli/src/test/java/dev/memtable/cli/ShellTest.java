@@ -78,6 +78,7 @@ class ShellTest {
         assertTrue(froze.startsWith("OK: froze table "), froze);
         String stats = run("stats");
         assertTrue(stats.contains("store: test"), stats);
+        assertTrue(stats.contains("last sequence: 1\n"), stats);
         assertTrue(stats.contains("immutable: 1 (newest first)"), stats);
         assertEquals("1\n", run("get a"), "a frozen table stays readable");
     }

@@ -30,7 +30,7 @@ class WalCommandTest {
             t.put(Bytes.ofUtf8("a"), Bytes.ofUtf8("1"));
             t.write(new WriteBatch().put(Bytes.ofUtf8("b"), Bytes.ofUtf8("two words"))
                     .delete(Bytes.ofUtf8("a")));
-            t.put(Bytes.fromHex("00ff"), Bytes.ofUtf8("3"));
+            t.put(Bytes.fromHex("00ff"), Bytes.ofUtf8("3"), 42);      // a versioned write
         }
     }
 
@@ -57,10 +57,13 @@ class WalCommandTest {
         CliRun run = CliRun.of("wal", "dump", log.toString());
         assertEquals(Main.OK, run.exitCode(), run.toString());
         assertTrue(run.out().contains("offset 20: record of "), run.toString());
-        assertTrue(run.out().contains("1 entry, checksum ok\n  put a 1\n"), run.toString());
-        assertTrue(run.out().contains("2 entries, checksum ok\n  put b \"two words\"\n  delete a\n"),
+        // Each record with its sequence: the first two taken in order, the third written at 42.
+        assertTrue(run.out().contains(" bytes, seq=1, 1 entry, checksum ok\n  put a 1\n"),
                 run.toString());
-        assertTrue(run.out().contains("  put 0x00ff 3\n"), run.toString());
+        assertTrue(run.out().contains(" bytes, seq=2, 2 entries, checksum ok\n"
+                + "  put b \"two words\"\n  delete a\n"), run.toString());
+        assertTrue(run.out().contains(" bytes, seq=42, 1 entry, checksum ok\n  put 0x00ff 3\n"),
+                run.toString());
         assertTrue(run.out().contains("3 records, 4 entries, 0 damaged region(s); the intact log"
                 + " ends at offset " + fileSize()), run.toString());
     }

@@ -32,9 +32,9 @@ import java.util.concurrent.locks.LockSupport;
  * compare-and-set, which synchronizes-with the reader's read of {@code published}: every version
  * at or below the sequence the reader read is visible to it.
  *
- * <p>Thread-safe.
+ * <p>Thread-safe. Not final only so that tests can pause {@link #next()} at a chosen moment.
  */
-final class Sequencer {
+class Sequencer {
 
     /** Sequences that may be finished ahead of the published one; a power of two. */
     private static final int RING = 1 << 12;

@@ -83,12 +83,19 @@ final class TableRotation {
      */
     TableRotation(TableSource source, Tables initial, long freezeAtBytes, int maxImmutables,
                   Duration stallTimeout, boolean serialWrites) {
+        this(source, initial, freezeAtBytes, maxImmutables, stallTimeout, serialWrites,
+                new Sequencer(initial.lastSequence()));
+    }
+
+    /** As above, with the sequencer given (tests pass one that pauses). */
+    TableRotation(TableSource source, Tables initial, long freezeAtBytes, int maxImmutables,
+                  Duration stallTimeout, boolean serialWrites, Sequencer sequences) {
         this.source = source;
         this.tables = initial;
         this.freezeAtBytes = freezeAtBytes;
         this.room = new Backpressure(maxImmutables, stallTimeout, freezeLock.newCondition());
         this.serialWrites = serialWrites ? new ReentrantLock() : null;
-        this.sequences = new Sequencer(initial.lastSequence());
+        this.sequences = sequences;
     }
 
     /** Returns the set's sequence numbers. */
@@ -147,8 +154,8 @@ final class TableRotation {
             long sequence;
             try {
                 sequence = sequences.next();
-            } catch (IllegalStateException e) {
-                m.exitWrite(token);
+            } catch (RuntimeException | Error e) {
+                m.exitWrite(token); // every sequence used up: leave, or a freeze waits forever
                 throw e;
             }
             if (!m.accepts(sequence)) {

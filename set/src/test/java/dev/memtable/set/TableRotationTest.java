@@ -94,6 +94,54 @@ class TableRotationTest {
     }
 
     /**
+     * A writer entered the mutable table but took its sequence only after a freeze, and after a
+     * writer in the new table took one: it must give that sequence up and write into the new
+     * table, or the older table would hold a higher sequence than the newer one, and a read that
+     * stops at the newest table knowing the key would return the older version.
+     */
+    @Test
+    void write_sequenceTakenAfterAFreezeMovesToTheNewTable() throws Exception {
+        TestBackend backend = TestBackend.concurrent();
+        CountDownLatch paused = new CountDownLatch(1);
+        CountDownLatch resume = new CountDownLatch(1);
+        Sequencer pausing = new Sequencer(0) {
+            @Override
+            long next() {
+                if (Thread.currentThread().getName().equals("late-writer")
+                        && paused.getCount() > 0) {
+                    paused.countDown();
+                    await(resume);
+                }
+                return super.next();
+            }
+        };
+        TableSource source = new TableSource(backend, null, null, 1);
+        TableRotation r = new TableRotation(source, new Tables(source.next(), List.of()),
+                1 << 20, Integer.MAX_VALUE, Duration.ofMinutes(1), false, pausing);
+        opened.add(r);
+        TableSlot first = r.tables().mutable;
+        put(r, "a", "1"); // sequence 1; the table is not empty, so freeze() freezes it
+        Thread late = start("late-writer", () -> put(r, "k", "late"));
+        assertTrue(paused.await(30, TimeUnit.SECONDS), "inside the gate, before its sequence");
+        Thread freezer = start("freezer", r::freeze);
+        awaitState(freezer, Thread.State.WAITING, Thread.State.TIMED_WAITING);
+        put(r, "k", "early"); // into the new table, sequence 2
+        resume.countDown();
+        join(late);
+        join(freezer);
+
+        assertEquals(Optional.empty(), first.table.get(b("k")),
+                "the late write gave up its sequence in the old table");
+        TableSlot second = r.tables().mutable;
+        assertEquals(Optional.of(b("late")), second.table.get(b("k")),
+                "the later sequence is the newest version");
+        assertEquals(Optional.of(b("late")), r.tables().get(b("k"), Long.MAX_VALUE));
+        assertEquals(4, second.table.lastSequence(), "sequence 3 was given up, 4 taken anew");
+        assertEquals(4, r.sequences().published(), "a given-up sequence does not stop"
+                + " publication");
+    }
+
+    /**
      * A writer is inside the mutable table when another thread freezes: the new table is
      * installed at once (other writers go on into it), the freeze waits for the writer inside,
      * and the flush hand-off does not get the table before the write has landed in it.

@@ -1,6 +1,7 @@
 package dev.memtable.wal;
 
 import dev.memtable.Bytes;
+import dev.memtable.MemTable;
 import dev.memtable.WriteBatch;
 import dev.memtable.spi.Wal;
 import java.io.IOException;
@@ -89,24 +90,48 @@ final class FileWal implements Wal {
     /**
      * {@inheritDoc}
      *
+     * <p>The record stores {@code sequence} as it is; recovery hands it back unchanged. The log
+     * does not require sequences to grow: records come back in file order, each with its own.
+     *
      * @throws NullPointerException if an argument is null
-     * @throws IllegalArgumentException if the key or value is over its limit (nothing is written)
+     * @throws IllegalArgumentException if the key or value is over its limit, or {@code sequence}
+     *     is not in {@code 1 .. MemTable.MAX_SEQUENCE} (nothing is written)
      */
     @Override
-    public long append(Bytes key, Bytes value) throws IOException {
-        return write(RecordCodec.encode(key, value, salt));
+    public long append(Bytes key, Bytes value, long sequence) throws IOException {
+        checkSequence(sequence);
+        return write(RecordCodec.encode(key, value, sequence, salt));
     }
 
     /**
      * {@inheritDoc}
      *
+     * <p>The record stores {@code sequence} once, for all its entries.
+     *
      * @throws NullPointerException if {@code batch} is null
      * @throws IllegalArgumentException if the batch is empty, holds an entry over its limit or is
-     *     too large for one record (nothing is written)
+     *     too large for one record, or {@code sequence} is not in
+     *     {@code 1 .. MemTable.MAX_SEQUENCE} (nothing is written)
      */
     @Override
-    public long append(WriteBatch batch) throws IOException {
-        return write(RecordCodec.encode(batch, salt));
+    public long append(WriteBatch batch, long sequence) throws IOException {
+        checkSequence(sequence);
+        return write(RecordCodec.encode(batch, sequence, salt));
+    }
+
+    /**
+     * Refuses a sequence outside {@code 1 .. MAX_SEQUENCE} before anything is encoded or written.
+     * {@link dev.memtable.spi.AbstractMemTable} has checked it already; this is the cheap backstop
+     * that keeps a record recovery would call malformed out of the file.
+     *
+     * @throws IllegalArgumentException naming the log and the sequence
+     */
+    private void checkSequence(long sequence) {
+        if (sequence < 1 || sequence > MemTable.MAX_SEQUENCE) {
+            throw new IllegalArgumentException("cannot append to write-ahead log " + path
+                    + " at sequence " + sequence + ": a write sequence is from 1 to MAX_SEQUENCE ("
+                    + MemTable.MAX_SEQUENCE + "); nothing was written");
+        }
     }
 
     private long write(byte[] record) throws IOException {

@@ -6,11 +6,11 @@ import static java.nio.file.StandardOpenOption.WRITE;
 
 import dev.memtable.RecoveryMode;
 import dev.memtable.WalOptions;
-import dev.memtable.WriteBatch;
 import dev.memtable.internal.Closeables;
 import dev.memtable.spi.Wal;
 import dev.memtable.spi.WalInspector;
 import dev.memtable.spi.WalProvider;
+import dev.memtable.spi.WalReplay;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -22,7 +22,6 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.ResourceBundle;
-import java.util.function.Consumer;
 
 /**
  * The write-ahead log of the memtable library: one file per log, records checksummed with
@@ -66,7 +65,7 @@ public final class FileWalProvider implements WalProvider {
         this.logger = Objects.requireNonNull(logger, "logger");
     }
 
-    /** Returns {@code "crc32c-v1"}: the checksum and the format version. */
+    /** Returns {@code "crc32c-v2"}: the checksum and the format version. */
     @Override
     public String name() {
         return "crc32c-v" + LogFormat.VERSION;
@@ -113,10 +112,15 @@ public final class FileWalProvider implements WalProvider {
      * in front of stale bytes. If {@code replay} throws, recovery stops, the file is left as it
      * was and the exception propagates.
      *
+     * <p>Each record reaches {@code replay} with the sequence it was appended at, in file order
+     * (which need not be sequence order). A log in format version 1, written before sequence
+     * numbers, is refused in every mode with a {@link dev.memtable.WalCorruptionException} at
+     * offset 0 that says so and what to do; the file is left as it was.
+     *
      * @throws FileSystemException if the log is open elsewhere (it is locked)
      */
     @Override
-    public Wal recover(Path file, WalOptions options, Consumer<WriteBatch> replay)
+    public Wal recover(Path file, WalOptions options, WalReplay replay)
             throws IOException {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(options, "options");
@@ -127,7 +131,8 @@ public final class FileWalProvider implements WalProvider {
             long size = channel.size();
             LogRecovery.Outcome outcome =
                     new LogRecovery(file, channel, size, options,
-                            (offset, length, batch) -> replay.accept(batch), logger).run();
+                            (offset, length, sequence, batch) -> replay.replay(sequence, batch),
+                            logger).run();
             if (outcome.writeHeader()) {
                 channel.truncate(0);
                 writeHeader(channel, outcome.salt());
@@ -149,7 +154,8 @@ public final class FileWalProvider implements WalProvider {
      * {@inheritDoc}
      *
      * <p>Opens the file read-only and takes no lock; reports go to the inspector only (not to the
-     * logger), since the caller is the one asking.
+     * logger), since the caller is the one asking. Each record reaches the inspector with its
+     * sequence. A version-1 log is refused as {@link #recover} refuses it.
      */
     @Override
     public long inspect(Path file, RecoveryMode mode, WalInspector inspector) throws IOException {

@@ -3,11 +3,12 @@ package dev.memtable.wal;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.nio.file.Path;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.zip.CRC32C;
 
 /**
- * The on-disk layout of a log file, version 1 (described for humans in {@code wal/FORMAT.md};
+ * The on-disk layout of a log file, version 2 (described for humans in {@code wal/FORMAT.md};
  * keep the two in step). All integers are little-endian.
  *
  * <pre>
@@ -18,19 +19,28 @@ import java.util.zip.CRC32C;
  *   rcrc = mask(crc32c(salt | bytes 8..13 of the record | payload))
  * </pre>
  *
+ * <p>Version 2 differs from version 1 only in the BATCH payload, which starts with the record's
+ * sequence number (see {@link RecordCodec}). A version-1 log is refused in every recovery mode
+ * ({@link FileHeader#problem(Path)}): its records carry no sequences.
+ *
  * <p>Stateless; every method is thread-safe.
  */
 final class LogFormat {
 
     /** The first four bytes of every log file. */
     static final int MAGIC = 'M' | 'T' << 8 | 'W' << 16 | 'L' << 24;
-    /** The format version this code writes and reads. */
-    static final int VERSION = 1;
+    /** The format version this code writes and reads: 2, whose records carry sequence numbers. */
+    static final int VERSION = 2;
+    /**
+     * The format written before sequence numbers existed: same framing, no sequence in the
+     * payload. Recognised only to refuse it with a message that says what to do.
+     */
+    static final int VERSION_WITHOUT_SEQUENCES = 1;
     /** Bytes in the file header. */
     static final int FILE_HEADER_SIZE = 20;
     /** Bytes in a record header. */
     static final int RECORD_HEADER_SIZE = 13;
-    /** The only record type of version 1: a batch of puts and deletes. */
+    /** The only record type: a batch of puts and deletes, all at one sequence. */
     static final byte TYPE_BATCH = 1;
     /**
      * The largest record payload (512 MiB): twice {@link dev.memtable.WriteBatch#MAX_BATCH_BYTES},
@@ -91,8 +101,14 @@ final class LogFormat {
                     mask((int) crc.getValue()) == getInt(h, at + 16));
         }
 
-        /** Returns null if this header is valid for this version, else why not. */
-        String problem() {
+        /**
+         * Returns null if this header is valid for this version, else why not. A valid header of
+         * a version-1 log gets its own explanation (what the file is, why this build refuses it
+         * and what to do), naming {@code file}.
+         *
+         * @param file the log, named in the explanation for a version-1 log
+         */
+        String problem(Path file) {
             if (!checksumOk) {
                 return magic == MAGIC ? "damaged file header (checksum mismatch)"
                         : "bad file header: not a memtable write-ahead log (wrong magic number)";
@@ -100,12 +116,29 @@ final class LogFormat {
             if (magic != MAGIC) {
                 return "bad file header: wrong magic number";
             }
+            if (version == VERSION_WITHOUT_SEQUENCES) {
+                return version1Refusal(file);
+            }
             if (version != VERSION) {
                 return "unsupported log format version " + Integer.toUnsignedString(version)
                         + " (this build reads version " + VERSION + ")";
             }
             return null;
         }
+    }
+
+    /**
+     * Why a log in format version 1 is refused, and what to do with it: its records carry no
+     * sequence numbers, and giving them invented ones would break the ordering of versions across
+     * the logs of a memtable set.
+     */
+    static String version1Refusal(Path file) {
+        return file + " is a write-ahead log in format version 1, written before sequence numbers"
+                + " existed; this build reads only format version " + VERSION + ". Its records"
+                + " carry no sequence numbers to give their writes versions, and inventing them"
+                + " would break the ordering of versions across the logs of a memtable set, so it"
+                + " is refused in every recovery mode. To keep its data, open it with the release"
+                + " that wrote it, flush or copy its data out, then delete it";
     }
 
     /** A CRC32C seeded with the file's salt; reuse it through {@link #reset()}. */
@@ -142,6 +175,14 @@ final class LogFormat {
 
     static void putInt(byte[] b, int at, int v) {
         INT.set(b, at, v);
+    }
+
+    static long getLong(byte[] b, int at) {
+        return (long) LONG.get(b, at);
+    }
+
+    static void putLong(byte[] b, int at, long v) {
+        LONG.set(b, at, v);
     }
 
     static int getUnsignedShort(byte[] b, int at) {

@@ -51,15 +51,23 @@ final class LogRecovery {
     record Outcome(long end, long salt, boolean writeHeader) {
     }
 
-    /** Where intact records go: their offset, length and contents. */
+    /** Where intact records go: their offset, length, sequence and contents. */
     interface RecordSink {
-        void accept(long offset, long length, WriteBatch batch);
+        /**
+         * Takes one intact record, in file order.
+         *
+         * @param offset where the record starts
+         * @param length its length, header included
+         * @param sequence its sequence, already checked to be in {@code 1 .. MAX_SEQUENCE}
+         * @param batch its entries
+         */
+        void accept(long offset, long length, long sequence, WriteBatch batch);
     }
 
     private sealed interface Read permits Good, Bad {
     }
 
-    private record Good(WriteBatch batch, long next) implements Read {
+    private record Good(long sequence, WriteBatch batch, long next) implements Read {
     }
 
     private record Bad(String reason) implements Read {
@@ -109,7 +117,7 @@ final class LogRecovery {
         }
         LogFormat.FileHeader header =
                 LogFormat.FileHeader.parse(window.array(), window.fill(0, FILE_HEADER_SIZE));
-        String problem = header.problem();
+        String problem = header.problem(file);
         long pos = FILE_HEADER_SIZE;
         Good pending = null;
         crc = new LogFormat.SaltedCrc(header.salt());
@@ -136,7 +144,7 @@ final class LogRecovery {
             Read read = pending != null ? pending : read(pos);
             pending = null;
             if (read instanceof Good good) {
-                replay.accept(pos, good.next() - pos, good.batch());
+                replay.accept(pos, good.next() - pos, good.sequence(), good.batch());
                 pos = good.next();
                 continue;
             }
@@ -229,8 +237,9 @@ final class LogRecovery {
             return new Bad("record checksum mismatch");
         }
         try {
-            WriteBatch batch = RecordCodec.decode(window, pos + RECORD_HEADER_SIZE, (int) length);
-            return new Good(batch, pos + RECORD_HEADER_SIZE + length);
+            RecordCodec.Decoded record =
+                    RecordCodec.decode(window, pos + RECORD_HEADER_SIZE, (int) length);
+            return new Good(record.sequence(), record.batch(), pos + RECORD_HEADER_SIZE + length);
         } catch (RecordCodec.MalformedRecordException e) {
             return new Bad("malformed record: " + e.getMessage());
         }

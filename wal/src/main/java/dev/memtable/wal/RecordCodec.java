@@ -12,55 +12,66 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Encodes puts, deletes and batches as version-1 records and decodes batch payloads.
+ * Encodes puts, deletes and batches as version-2 records and decodes batch payloads.
  *
  * <pre>
- * payload := count u32 | entry{count}
+ * payload := sequence u64 (1 .. MAX_SEQUENCE) | count u32 (&gt;= 1) | entry{count}
  * entry   := kind u8 | keyLength u16 | valueLength u32 (PUT only) | key | value (PUT only)
  * kind    := 1 PUT (non-empty value) | 2 DELETE
  * </pre>
  *
- * <p>Stateless; thread-safe.
+ * <p>Every entry of a record is a version at the record's one sequence. Stateless; thread-safe.
  */
 final class RecordCodec {
 
     static final byte KIND_PUT = 1;
     static final byte KIND_DELETE = 2;
+    /** Bytes of the payload before the first entry: the sequence and the entry count. */
+    static final int PAYLOAD_PREFIX = 8 + 4;
 
     private RecordCodec() {
     }
 
+    /** A decoded BATCH payload: the record's sequence and its entries. */
+    record Decoded(long sequence, WriteBatch batch) {
+    }
+
     /**
-     * Returns the whole record (header and payload) for one put, or a delete if {@code value} is
-     * empty.
+     * Returns the whole record (header and payload) for one put at {@code sequence}, or a delete
+     * if {@code value} is empty.
      *
      * @throws NullPointerException naming a null argument
-     * @throws IllegalArgumentException if the key or value is over its limit
+     * @throws IllegalArgumentException if the key or value is over its limit, or the sequence is
+     *     not in {@code 1 .. MemTable.MAX_SEQUENCE}
      */
-    static byte[] encode(Bytes key, Bytes value, long salt) {
+    static byte[] encode(Bytes key, Bytes value, long sequence, long salt) {
         MemTable.checkEntry(key, value);
-        byte[] rec = new byte[RECORD_HEADER_SIZE + 4 + entrySize(key, value)];
+        MemTable.checkWriteSequence(sequence);
+        byte[] rec = new byte[RECORD_HEADER_SIZE + PAYLOAD_PREFIX + entrySize(key, value)];
         int at = RECORD_HEADER_SIZE;
-        LogFormat.putInt(rec, at, 1);
-        writeEntry(rec, at + 4, key, value);
+        LogFormat.putLong(rec, at, sequence);
+        LogFormat.putInt(rec, at + 8, 1);
+        writeEntry(rec, at + PAYLOAD_PREFIX, key, value);
         seal(rec, salt);
         return rec;
     }
 
     /**
-     * Returns the whole record for {@code batch}.
+     * Returns the whole record for {@code batch}, every entry at {@code sequence}.
      *
      * @throws NullPointerException if {@code batch} is null
      * @throws IllegalArgumentException if the batch is empty, holds an entry over its limit, or
-     *     encodes to more than {@link LogFormat#MAX_PAYLOAD} bytes
+     *     encodes to more than {@link LogFormat#MAX_PAYLOAD} bytes, or the sequence is not in
+     *     {@code 1 .. MemTable.MAX_SEQUENCE}
      */
-    static byte[] encode(WriteBatch batch, long salt) {
+    static byte[] encode(WriteBatch batch, long sequence, long salt) {
         Objects.requireNonNull(batch, "batch");
+        MemTable.checkWriteSequence(sequence);
         List<WriteBatch.Entry> entries = batch.entries();
         if (entries.isEmpty()) {
             throw new IllegalArgumentException("an empty batch is not logged (it changes nothing)");
         }
-        long payload = 4;
+        long payload = PAYLOAD_PREFIX;
         for (WriteBatch.Entry e : entries) {
             MemTable.checkEntry(e.key(), e.value());
             payload += entrySize(e.key(), e.value());
@@ -70,8 +81,9 @@ final class RecordCodec {
                     + payload + " bytes; a log record holds at most " + MAX_PAYLOAD);
         }
         byte[] rec = new byte[RECORD_HEADER_SIZE + (int) payload];
-        LogFormat.putInt(rec, RECORD_HEADER_SIZE, entries.size());
-        int at = RECORD_HEADER_SIZE + 4;
+        LogFormat.putLong(rec, RECORD_HEADER_SIZE, sequence);
+        LogFormat.putInt(rec, RECORD_HEADER_SIZE + 8, entries.size());
+        int at = RECORD_HEADER_SIZE + PAYLOAD_PREFIX;
         for (WriteBatch.Entry e : entries) {
             at = writeEntry(rec, at, e.key(), e.value());
         }
@@ -108,21 +120,29 @@ final class RecordCodec {
 
     /**
      * Decodes the payload at {@code [start, start + length)} of the file, whose checksum has been
-     * verified. Reads only inside that range and allocates only what the entries declare within
-     * it.
+     * verified: its sequence and entries. Reads only inside that range and allocates only what the
+     * entries declare within it.
      *
-     * @throws MalformedRecordException if the payload does not follow the grammar
+     * @throws MalformedRecordException if the payload does not follow the grammar, including a
+     *     sequence of 0 or above {@code MemTable.MAX_SEQUENCE}
      * @throws IOException if the file cannot be read
      */
-    static WriteBatch decode(FileWindow file, long start, int length)
+    static Decoded decode(FileWindow file, long start, int length)
             throws IOException, MalformedRecordException {
         long end = start + length;
         long at = start;
-        if (length < 4) {
-            throw new MalformedRecordException("payload of " + length + " bytes has no entry count");
+        if (length < PAYLOAD_PREFIX) {
+            throw new MalformedRecordException("payload of " + length + " bytes has no sequence"
+                    + " and entry count (" + PAYLOAD_PREFIX + " bytes)");
         }
-        long count = Integer.toUnsignedLong(LogFormat.getInt(file.array(), file.fill(at, 4)));
-        at += 4;
+        int prefix = file.fill(at, PAYLOAD_PREFIX);
+        long sequence = LogFormat.getLong(file.array(), prefix);
+        long count = Integer.toUnsignedLong(LogFormat.getInt(file.array(), prefix + 8));
+        at += PAYLOAD_PREFIX;
+        if (sequence < 1 || sequence > MemTable.MAX_SEQUENCE) {
+            throw new MalformedRecordException("sequence " + Long.toUnsignedString(sequence)
+                    + " is out of range (1 to MAX_SEQUENCE " + MemTable.MAX_SEQUENCE + " allowed)");
+        }
         if (count == 0) {
             throw new MalformedRecordException("batch with no entries");
         }
@@ -172,7 +192,7 @@ final class RecordCodec {
         if (at != end) {
             throw new MalformedRecordException((end - at) + " bytes after the last entry");
         }
-        return batch;
+        return new Decoded(sequence, batch);
     }
 
     /** A record whose checksum holds but whose payload breaks the grammar. */

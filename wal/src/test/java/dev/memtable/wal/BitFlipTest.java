@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.memtable.RecoveryMode;
 import dev.memtable.WalCorruption;
-import dev.memtable.WriteBatch;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every single bit of a sample log flipped in turn, recovered in every mode: a flip is never
- * recovered as a wrong value, and each mode reports, drops or refuses exactly as it promises.
+ * recovered as a wrong value or a wrong sequence, and each mode reports, drops or refuses exactly as it promises.
  */
 class BitFlipTest {
 
@@ -31,10 +30,10 @@ class BitFlipTest {
 
     @Test
     void recover_everyBitFlipped_isReportedExactlyAsTheModeSays() throws IOException {
-        List<WriteBatch> records = Logs.sampleRecords();
+        List<Logs.Rec> records = Logs.sampleRecords();
         List<Long> ends = Logs.write(provider, dir.resolve("sample.wal"), records);
         byte[] full = Files.readAllBytes(dir.resolve("sample.wal"));
-        List<List<WriteBatch.Entry>> all = Logs.entries(records);
+        List<Logs.Replayed> all = Logs.expected(records);
         int last = records.size() - 1;
 
         for (int bit = 0; bit < full.length * 8; bit++) {
@@ -72,7 +71,7 @@ class BitFlipTest {
             }
 
             Logs.Recovered salvage = recover(damaged, RecoveryMode.SALVAGE);
-            List<List<WriteBatch.Entry>> allButHit = new ArrayList<>(all);
+            List<Logs.Replayed> allButHit = new ArrayList<>(all);
             allButHit.remove(hit);
             assertEquals(allButHit, salvage.ok(), where);
             assertEquals(1, salvage.reports().size(), where);
@@ -85,7 +84,7 @@ class BitFlipTest {
      * A damaged file header on a log with records is never a torn creation: TOLERATE and STRICT
      * refuse it; SALVAGE keeps every record as long as the salt itself is intact.
      */
-    private void checkHeaderFlip(byte[] damaged, int at, List<List<WriteBatch.Entry>> all,
+    private void checkHeaderFlip(byte[] damaged, int at, List<Logs.Replayed> all,
                                  String where) throws IOException {
         for (RecoveryMode mode : List.of(RecoveryMode.TOLERATE_TORN_TAIL, RecoveryMode.STRICT)) {
             Path file = Logs.copy(dir, "flipped.wal", damaged);

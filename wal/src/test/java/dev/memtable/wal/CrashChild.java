@@ -7,8 +7,9 @@ import java.nio.file.Path;
 
 /**
  * The process that {@link CrashTest} kills: creates a log and runs {@code threads} writers that
- * each append their {@link Workload} sequence, wait for durability with {@code syncTo}, and only
- * then print an acknowledgement line. It runs until it is killed.
+ * each append their {@link Workload} writes (each at its log sequence), wait for durability with
+ * {@code syncTo}, and only then print an acknowledgement line naming the write and its sequence.
+ * It runs until it is killed.
  *
  * <p>Usage: {@code CrashChild <log file> <threads>}. Exits with status 2 if anything fails.
  */
@@ -31,11 +32,11 @@ public final class CrashChild {
             int thread = t;
             Thread writer = new Thread(() -> {
                 try {
-                    for (long seq = 0; ; seq++) {
-                        long end = Workload.append(wal, thread, seq);
+                    for (long n = 0; ; n++) {
+                        long end = Workload.append(wal, thread, n);
                         wal.syncTo(end);
                         synchronized (out) {
-                            out.println(Workload.ackLine(thread, seq));
+                            out.println(Workload.ackLine(thread, n));
                             out.flush();
                         }
                     }

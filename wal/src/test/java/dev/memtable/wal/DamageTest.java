@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.memtable.Bytes;
+import dev.memtable.MemTable;
 import dev.memtable.RecoveryMode;
 import dev.memtable.WalCorruption;
 import dev.memtable.WalOptions;
@@ -34,15 +35,15 @@ class DamageTest {
 
     private final RecordingLogger logger = new RecordingLogger();
     private final FileWalProvider provider = new FileWalProvider(FaultyFs.fast(), logger);
-    private List<WriteBatch> records;
-    private List<List<WriteBatch.Entry>> all;
+    private List<Logs.Rec> records;
+    private List<Logs.Replayed> all;
     private List<Long> ends;
     private byte[] log;
 
     @BeforeEach
     void writeSample() throws IOException {
         records = Logs.sampleRecords();
-        all = Logs.entries(records);
+        all = Logs.expected(records);
         ends = Logs.write(provider, dir.resolve("sample.wal"), records);
         log = Files.readAllBytes(dir.resolve("sample.wal"));
     }
@@ -142,7 +143,7 @@ class DamageTest {
         }
         Path file = Logs.copy(dir, "hole.wal", damaged);
         Logs.Recovered salvage = Logs.recover(provider, file, RecoveryMode.SALVAGE, false);
-        List<List<WriteBatch.Entry>> expected = new ArrayList<>(all.subList(0, first));
+        List<Logs.Replayed> expected = new ArrayList<>(all.subList(0, first));
         expected.addAll(all.subList(resume, all.size()));
         assertEquals(expected, salvage.ok());
         assertEquals(List.of(new WalCorruption(file, holeStart, ends.get(resume) - holeStart,
@@ -167,12 +168,13 @@ class DamageTest {
     @Test
     void recover_unsupportedVersion_isRefusedInEveryMode() throws IOException {
         byte[] future = log.clone();
-        LogFormat.putInt(future, 4, 2);
+        LogFormat.putInt(future, 4, 3);
         CRC32C crc = new CRC32C();
         crc.update(future, 0, 16);
         LogFormat.putInt(future, 16, LogFormat.mask((int) crc.getValue()));
         WalCorruption c = checkRefusedEverywhere(future, 0);
-        assertTrue(c.reason().contains("unsupported log format version 2"), c.reason());
+        assertTrue(c.reason().contains("unsupported log format version 3 (this build reads"
+                + " version 2)"), c.reason());
     }
 
     private WalCorruption checkRefusedEverywhere(byte[] bytes, long offset) throws IOException {
@@ -198,11 +200,12 @@ class DamageTest {
             assertEquals(1, r.reports().size(), r.reports().toString());
             assertEquals(0, r.reports().get(0).offset());
             assertEquals(0, r.reports().get(0).length());
-            WriteBatch one = new WriteBatch().put(Bytes.ofUtf8("k"), Bytes.ofUtf8("v"));
+            Logs.Rec one = new Logs.Rec(7,
+                    new WriteBatch().put(Bytes.ofUtf8("k"), Bytes.ofUtf8("v")));
             try (Wal wal = r.wal()) {
                 Logs.append(wal, List.of(one));
             }
-            assertEquals(List.of(one.entries()),
+            assertEquals(Logs.expected(List.of(one)),
                     Logs.recover(provider, file, RecoveryMode.STRICT, false).ok());
         }
         Path file = Logs.copy(dir, "empty.wal", new byte[0]);
@@ -261,19 +264,65 @@ class DamageTest {
 
     @Test
     void recover_checksummedButMalformedPayloads_areRejected() throws IOException {
-        int at = ends.get(0).intValue() + LogFormat.RECORD_HEADER_SIZE;   // record 0's payload
+        // record 0's payload: sequence u64 at +0, count u32 at +8, then its one entry: kind at
+        // +12, key length at +13, value length at +15
+        int at = ends.get(0).intValue() + LogFormat.RECORD_HEADER_SIZE;
         List<byte[]> forged = new ArrayList<>();
-        forged.add(edit(at, b -> LogFormat.putInt(b, at, 0)));            // no entries
-        forged.add(edit(at, b -> LogFormat.putInt(b, at, 2)));            // one entry missing
-        forged.add(edit(at, b -> b[at + 4] = 9));                         // unknown kind
-        forged.add(edit(at, b -> LogFormat.putInt(b, at + 7, 0)));        // put of empty value
-        forged.add(edit(at, b -> LogFormat.putShort(b, at + 5, 60_000))); // key past the end
+        forged.add(edit(at, b -> LogFormat.putLong(b, at, 0)));           // sequence 0
+        forged.add(edit(at, b -> LogFormat.putLong(b, at, MemTable.MAX_SEQUENCE + 1)));
+        forged.add(edit(at, b -> LogFormat.putLong(b, at, -1)));          // sequence 2^64-1
+        forged.add(edit(at, b -> LogFormat.putInt(b, at + 8, 0)));        // no entries
+        forged.add(edit(at, b -> LogFormat.putInt(b, at + 8, 2)));        // one entry missing
+        forged.add(edit(at, b -> b[at + 12] = 9));                        // unknown kind
+        forged.add(edit(at, b -> LogFormat.putInt(b, at + 15, 0)));       // put of empty value
+        forged.add(edit(at, b -> LogFormat.putShort(b, at + 13, 60_000))); // key past the end
         for (byte[] damaged : forged) {
             Logs.Recovered r = recoverCopy(damaged, RecoveryMode.SALVAGE);
             assertEquals(all.subList(1, all.size()), r.ok());
             assertTrue(r.reports().get(0).reason().startsWith("malformed record"),
                     r.reports().toString());
             assertEquals(ends.get(0), r.reports().get(0).offset());
+        }
+    }
+
+    @Test
+    void recover_checksummedRecordWithSequenceOutOfRange_isMalformedInEveryMode()
+            throws IOException {
+        // Record 1 (in the middle: intact records follow) and record 4 (the last) forged with a
+        // sequence outside 1 .. MAX_SEQUENCE and both checksums recomputed.
+        int middle = ends.get(1).intValue() + LogFormat.RECORD_HEADER_SIZE;
+        int last = ends.get(4).intValue() + LogFormat.RECORD_HEADER_SIZE;
+        for (long bad : new long[] {0, MemTable.MAX_SEQUENCE + 1, Long.MIN_VALUE}) {
+            String reason = "malformed record: sequence " + Long.toUnsignedString(bad)
+                    + " is out of range";
+            byte[] damaged = edit(middle, b -> LogFormat.putLong(b, middle, bad));
+            for (RecoveryMode mode : List.of(RecoveryMode.STRICT, RecoveryMode.TOLERATE_TORN_TAIL)) {
+                Logs.Recovered r = recoverCopy(damaged, mode);
+                assertNotNull(r.error(), mode + " accepted sequence " + bad);
+                assertEquals(ends.get(1), r.error().offset(), mode.toString());
+                assertTrue(r.error().reason().startsWith(reason), r.error().reason());
+                assertEquals(all.subList(0, 1), r.records(), mode + ": replayed past it");
+            }
+            Logs.Recovered salvage = recoverCopy(damaged, RecoveryMode.SALVAGE);
+            List<Logs.Replayed> expected = new ArrayList<>(all);
+            expected.remove(1);
+            assertEquals(expected, salvage.ok());
+            assertEquals(1, salvage.reports().size(), salvage.reports().toString());
+            assertEquals(ends.get(1), salvage.reports().get(0).offset());
+            assertEquals(ends.get(2) - ends.get(1), salvage.reports().get(0).length());
+            assertTrue(salvage.reports().get(0).reason().startsWith(reason),
+                    salvage.reports().get(0).reason());
+
+            // As the last record it is a bad tail, as any malformed record: STRICT refuses it,
+            // the other modes drop it; it is never replayed.
+            byte[] tail = edit(last, b -> LogFormat.putLong(b, last, bad));
+            Logs.Recovered strict = recoverCopy(tail, RecoveryMode.STRICT);
+            assertNotNull(strict.error());
+            assertTrue(strict.error().reason().startsWith(reason), strict.error().reason());
+            Logs.Recovered tolerate = recoverCopy(tail, RecoveryMode.TOLERATE_TORN_TAIL);
+            assertEquals(all.subList(0, 4), tolerate.ok());
+            assertTrue(tolerate.reports().get(0).reason().contains(reason),
+                    tolerate.reports().toString());
         }
     }
 
@@ -327,7 +376,7 @@ class DamageTest {
         RuntimeException boom = new IllegalStateException("replay failed");
         int[] seen = {0};
         RuntimeException thrown = assertThrows(IllegalStateException.class, () ->
-                provider.recover(file, WalOptions.defaults(), b -> {
+                provider.recover(file, WalOptions.defaults(), (s, b) -> {
                     if (++seen[0] == 2) {
                         throw boom;
                     }
@@ -364,7 +413,8 @@ class DamageTest {
         WalOptions options = WalOptions.defaults().withCorruptionListener(c -> {
             throw new IllegalStateException("listener refuses");
         });
-        assertThrows(IllegalStateException.class, () -> provider.recover(file, options, b -> { }));
+        assertThrows(IllegalStateException.class,
+                () -> provider.recover(file, options, (s, b) -> { }));
         assertArrayEquals(damaged, Files.readAllBytes(file));
     }
 

@@ -40,9 +40,11 @@ class GroupCommitTest {
         try (Wal wal = fs.provider().create(file, WalOptions.defaults())) {
             FaultyFs.Channel channel = fs.channel(file);
             int forcesBefore = fs.fileForces.get();
+            AtomicLong sequences = new AtomicLong();
             runThreads(threads, t -> {
                 for (int i = 0; i < perThread; i++) {
-                    long end = wal.append(Bytes.ofUtf8("t" + t + "/" + i), Bytes.ofUtf8("v" + i));
+                    long end = wal.append(Bytes.ofUtf8("t" + t + "/" + i), Bytes.ofUtf8("v" + i),
+                            sequences.incrementAndGet());
                     wal.syncTo(end);
                     long durable = channel.durable();
                     if (end > durable) {
@@ -77,10 +79,10 @@ class GroupCommitTest {
                 }
             };
             FaultyFs.Channel channel = fs.channel(file);
-            long first = wal.append(Bytes.ofUtf8("a"), Bytes.ofUtf8("1"));
+            long first = wal.append(Bytes.ofUtf8("a"), Bytes.ofUtf8("1"), 1);
             Thread leader = start(() -> wal.syncTo(first));
             await(inFirstForce);
-            long second = wal.append(Bytes.ofUtf8("b"), Bytes.ofUtf8("2"));
+            long second = wal.append(Bytes.ofUtf8("b"), Bytes.ofUtf8("2"), 2);
             AtomicLong durableWhenReturned = new AtomicLong(-1);
             Thread follower = start(() -> {
                 wal.syncTo(second);

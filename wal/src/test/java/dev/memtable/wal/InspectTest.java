@@ -28,20 +28,21 @@ class InspectTest {
     Path dir;
 
     private final FileWalProvider provider = new FileWalProvider(FaultyFs.fast(), new RecordingLogger());
-    private List<WriteBatch> records;
+    private List<Logs.Rec> records;
     private List<Long> ends;
     private byte[] log;
 
     /** Collects what inspect reports. */
     private static final class Seen implements WalInspector {
         final List<long[]> positions = new ArrayList<>();
-        final List<List<WriteBatch.Entry>> entries = new ArrayList<>();
+        /** Each record's sequence and entries. */
+        final List<Logs.Replayed> entries = new ArrayList<>();
         final List<WalCorruption> damage = new ArrayList<>();
 
         @Override
-        public void record(long offset, long length, WriteBatch batch) {
+        public void record(long offset, long length, long sequence, WriteBatch batch) {
             positions.add(new long[] {offset, length});
-            entries.add(batch.entries());
+            entries.add(new Logs.Replayed(sequence, batch.entries()));
         }
 
         @Override
@@ -58,11 +59,11 @@ class InspectTest {
     }
 
     @Test
-    void inspect_cleanLog_reportsEveryRecordWithItsOffsetAndLength() throws IOException {
+    void inspect_cleanLog_reportsEveryRecordWithItsOffsetLengthAndSequence() throws IOException {
         Seen seen = new Seen();
         long end = provider.inspect(dir.resolve("sample.wal"), RecoveryMode.STRICT, seen);
         assertEquals(log.length, end);
-        assertEquals(Logs.entries(records), seen.entries);
+        assertEquals(Logs.expected(records), seen.entries);
         // ends holds the end of the file header, then the end of each record.
         assertEquals(LogFormat.FILE_HEADER_SIZE, ends.get(0));
         for (int i = 0; i < records.size(); i++) {
@@ -99,10 +100,13 @@ class InspectTest {
         WalCorruptionException e = assertThrows(WalCorruptionException.class,
                 () -> provider.inspect(file, RecoveryMode.TOLERATE_TORN_TAIL, before));
         assertEquals(start, e.offset());
-        assertEquals(1, before.entries.size(), "the record before the hole was reported");
+        assertEquals(Logs.expected(records.subList(0, 1)), before.entries,
+                "the record before the hole was reported");
         Seen salvage = new Seen();
         provider.inspect(file, RecoveryMode.SALVAGE, salvage);
-        assertEquals(records.size() - 1, salvage.entries.size());
+        List<Logs.Replayed> expected = new ArrayList<>(Logs.expected(records));
+        expected.remove(1);
+        assertEquals(expected, salvage.entries);
         assertEquals(start, salvage.damage.get(0).offset());
         assertArrayEquals(damaged, Files.readAllBytes(file));
     }
@@ -111,10 +115,10 @@ class InspectTest {
     void inspect_logOpenForAppending_isReadable() throws IOException {
         Path file = dir.resolve("open.wal");
         try (var wal = provider.create(file, dev.memtable.WalOptions.defaults())) {
-            wal.append(records.get(0));
+            wal.append(records.get(1).batch(), records.get(1).sequence());
             Seen seen = new Seen();
             provider.inspect(file, RecoveryMode.STRICT, seen);
-            assertEquals(1, seen.entries.size());
+            assertEquals(Logs.expected(records.subList(1, 2)), seen.entries);
         }
     }
 

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A simulated power loss: writers append and sometimes sync; at a random moment the file layer
  * dies, and everything after the durable offset of the last successful fsync (from a random
  * point on) is dropped, zeroed or garbled, as a disk may leave unsynced data. Every synced write
- * must recover, and what recovers must be a prefix of each writer's sequence with exact values.
+ * must recover, and what recovers must be a prefix of each writer's writes with exact values and
+ * sequences.
  * Rounds: {@code -Dmemtable.test.rounds} (default 5) times four.
  */
 class LostUnsyncedDataTest {
@@ -75,16 +76,16 @@ class LostUnsyncedDataTest {
         crasher.start();
         GroupCommitTest.runThreads(THREADS, t -> {
             try {
-                for (long seq = 0; ; seq++) {
-                    long end = Workload.append(wal, t, seq);
+                for (long n = 0; ; n++) {
+                    long end = Workload.append(wal, t, n);
                     appends.incrementAndGet();
-                    if (seq % syncEvery == 0) {
+                    if (n % syncEvery == 0) {
                         wal.syncTo(end);
                         if (end > channel.durable()) {
                             throw new AssertionError("write ending at " + end
                                     + " acknowledged but durable only to " + channel.durable());
                         }
-                        acked.set(t, seq);
+                        acked.set(t, n);
                     }
                 }
             } catch (IOException expected) {

@@ -22,7 +22,7 @@ class ModuleTest {
     void walProvider_isDiscoveredThroughTheApi() {
         WalProvider found = MemTables.walProvider();
         assertInstanceOf(FileWalProvider.class, found);
-        assertEquals("crc32c-v1", found.name());
+        assertEquals("crc32c-v2", found.name());
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -45,7 +46,7 @@ public final class SyncRateHarness {
         long nanos = (long) (seconds * 1e9);
         System.out.printf(Locale.ROOT, "synced writes of 16-byte keys and 100-byte values"
                 + " (%d-byte records), %.1f s per point, in %s%n",
-                RecordCodec.encode(key(0, 0), VALUE, 0).length, seconds, dir);
+                RecordCodec.encode(key(0, 0), VALUE, 1, 0).length, seconds, dir);
         System.out.printf(Locale.ROOT, "%d processors, load average before: %s%n%n",
                 Runtime.getRuntime().availableProcessors(), loadAverage());
 
@@ -83,7 +84,7 @@ public final class SyncRateHarness {
     /** One thread: write a record-sized buffer at the end of a plain file, fdatasync, repeat. */
     private static double measureRaw(Path dir, long nanos) throws IOException {
         Path file = Files.createTempFile(dir, "raw", ".dat");
-        byte[] record = RecordCodec.encode(key(0, 0), VALUE, 0);
+        byte[] record = RecordCodec.encode(key(0, 0), VALUE, 1, 0);
         long count = 0;
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
             long pos = 0;
@@ -110,6 +111,7 @@ public final class SyncRateHarness {
         FaultyFs fs = new FaultyFs();
         Path file = dir.resolve("sync-rate-" + writers + "-" + System.nanoTime() + ".wal");
         LongAdder writes = new LongAdder();
+        AtomicLong sequences = new AtomicLong();   // as a table hands them out
         try (Wal wal = fs.provider().create(file, WalOptions.defaults())) {
             int forcesBefore = fs.fileForces.get();
             CountDownLatch go = new CountDownLatch(1);
@@ -123,7 +125,7 @@ public final class SyncRateHarness {
                         go.await();
                         long end = window[1];
                         for (long i = 0; System.nanoTime() < end; i++) {
-                            wal.syncTo(wal.append(key(thread, i), VALUE));
+                            wal.syncTo(wal.append(key(thread, i), VALUE, sequences.incrementAndGet()));
                             writes.increment();
                         }
                     } catch (Throwable e) {

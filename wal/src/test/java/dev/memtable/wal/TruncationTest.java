@@ -19,7 +19,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A log cut off at every byte offset, as a crash mid-append leaves it, recovered in each mode. */
+/**
+ * A log cut off at every byte offset, as a crash mid-append leaves it, recovered in each mode:
+ * the records wholly before the cut come back with their sequences.
+ */
 class TruncationTest {
 
     @TempDir
@@ -29,11 +32,11 @@ class TruncationTest {
 
     @Test
     void recover_cutAtEveryOffset_keepsExactlyTheRecordsWhollyBeforeTheCut() throws IOException {
-        List<WriteBatch> records = Logs.sampleRecords();
+        List<Logs.Rec> records = Logs.sampleRecords();
         List<Long> ends = Logs.write(provider, dir.resolve("sample.wal"), records);
         byte[] full = Files.readAllBytes(dir.resolve("sample.wal"));
         assertEquals(ends.get(ends.size() - 1), full.length);
-        List<List<WriteBatch.Entry>> all = Logs.entries(records);
+        List<Logs.Replayed> all = Logs.expected(records);
 
         for (int cut = 0; cut <= full.length; cut++) {
             byte[] prefix = Arrays.copyOf(full, cut);
@@ -41,7 +44,7 @@ class TruncationTest {
             while (whole < records.size() && ends.get(whole + 1) <= cut) {
                 whole++;
             }
-            List<List<WriteBatch.Entry>> expected = all.subList(0, whole);
+            List<Logs.Replayed> expected = all.subList(0, whole);
             boolean headerCut = cut < LogFormat.FILE_HEADER_SIZE;
             long goodEnd = headerCut ? 0 : ends.get(whole);
             boolean clean = !headerCut && cut == goodEnd;
@@ -64,13 +67,14 @@ class TruncationTest {
                 assertEquals(kept, Files.size(file), at + ", " + mode + ": tail not truncated");
 
                 // New appends land right after the last good record, never behind stale bytes.
-                WriteBatch more = new WriteBatch().put(Bytes.ofUtf8("after"), Bytes.ofUtf8("cut"));
+                Logs.Rec more = new Logs.Rec(cut + 1L,
+                        new WriteBatch().put(Bytes.ofUtf8("after"), Bytes.ofUtf8("cut")));
                 try (Wal wal = r.wal()) {
                     Logs.append(wal, List.of(more));
                 }
                 Logs.Recovered again = Logs.recover(provider, file, RecoveryMode.STRICT, false);
-                List<List<WriteBatch.Entry>> withMore = new ArrayList<>(expected);
-                withMore.add(more.entries());
+                List<Logs.Replayed> withMore = new ArrayList<>(expected);
+                withMore.addAll(Logs.expected(List.of(more)));
                 assertEquals(withMore, again.ok(), at + ", " + mode + ", then appended");
             }
 
