@@ -194,6 +194,9 @@ final class CoreFlaws {
                         "model01 model02"),
                 arena(PrefixSkipListProvider.Flaw.CURSOR_SKIPS_TOMBSTONES, "scan11",
                         "basic05 basic06 batch02 batch03 batch06 conc02 " + scans),
+                arena(PrefixSkipListProvider.Flaw.CURSOR_YIELDS_EVERY_VERSION,
+                        "basic03 basic12 seq02", everything + " conc05 seq03 seq04 seq05 seq06"
+                                + " seq07 seq11 seq12 vconc01 vconc02 vconc03"),
                 arena(PrefixSkipListProvider.Flaw.CURSOR_NEEDS_NEXT_TO_START, "iter01",
                         everything),
                 arena(PrefixSkipListProvider.Flaw.NEXT_PAST_END_THROWS, "iter02 iter03", ""),

@@ -72,6 +72,9 @@ final class PrefixSkipListProvider extends AbstractMemTableProvider {
         EMPTY_KEY_BOUND_IS_UNBOUNDED("A bound with the empty key is taken as no bound at all "
                 + "(LevelDB's \"empty = none\")."),
         CURSOR_SKIPS_TOMBSTONES("The cursor skips tombstones."),
+        CURSOR_YIELDS_EVERY_VERSION("The scan cursor moves to the next node, as the cursor of "
+                + "versions() does, without skipping the older versions of the key it just "
+                + "yielded, so a key comes once per version."),
         CURSOR_NEEDS_NEXT_TO_START("The cursor is positioned only by the first next(), in the "
                 + "style of Java's Iterator."),
         NEXT_PAST_END_THROWS("next() past the end follows the link of no node: a "
@@ -450,7 +453,7 @@ final class PrefixSkipListProvider extends AbstractMemTableProvider {
             }
             if (node != null || flaw == Flaw.NEXT_PAST_END_THROWS) {
                 Node candidate = Table.next(node, 0);
-                if (!allVersions) {
+                if (!allVersions && flaw != Flaw.CURSOR_YIELDS_EVERY_VERSION) {
                     while (candidate != null && table.sameKey(candidate, node)) {
                         candidate = Table.next(candidate, 0); // older versions of this key
                     }
