@@ -170,10 +170,8 @@ public interface BasicRules extends ContractSupport {
 
     /**
      * <b>basic09</b>: a table holding only tombstones is not empty: it has something to flush.
-     * That holds for the tombstone of the empty key too, whose write adds nothing to the size.
-     * <p>If it fails: tombstones are dropped, {@code isEmpty} counts live values only, or it is
-     * answered from {@code approximateSize()}, which a write of the empty key and the empty value
-     * leaves at 0.
+     * That holds for the tombstone of the empty key too, whose key and value are both empty.
+     * <p>If it fails: tombstones are dropped, or {@code isEmpty} counts live values only.
      */
     @Test
     default void required_basic09_tombstoneOnlyTableIsNotEmpty() {

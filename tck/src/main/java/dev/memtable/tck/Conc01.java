@@ -129,7 +129,7 @@ final class Conc01 {
         started.set(i, v);
         t.put(k, value);
         acked.set(i, v);
-        bytes.addAndGet(k.length() + value.length());
+        bytes.addAndGet(k.length() + value.length() + MemTable.VERSION_BYTES);
     }
 
     /**

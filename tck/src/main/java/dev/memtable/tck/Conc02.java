@@ -73,18 +73,18 @@ final class Conc02 {
             Bytes sk = shared(round, i / WRITERS);
             Bytes sv = value("s" + me + "-r" + round + "-i" + i);
             t.put(sk, sv);
-            bytes[me] += sk.length() + sv.length();
+            bytes[me] += sk.length() + sv.length() + MemTable.VERSION_BYTES;
             lastShared[round][i / WRITERS][me] = sv;
             Bytes k = own(round, i);
             Bytes v = value("w" + me + "-r" + round + "-i" + i);
             t.put(k, v);
-            bytes[me] += k.length() + v.length();
+            bytes[me] += k.length() + v.length() + MemTable.VERSION_BYTES;
             owner[round][i] = me;
             readBack(k, v);
             if (round > 0 && i % 5 == 0) {
                 Bytes dk = own(round - 1, i);
                 t.delete(dk);
-                bytes[me] += dk.length();
+                bytes[me] += dk.length() + MemTable.VERSION_BYTES;
                 readBack(dk, Bytes.EMPTY);
             }
         }

@@ -170,7 +170,8 @@ public interface ConcurrencyRules extends ContractSupport {
                 }
                 batch.put(conc04Own(me, r), value("x"));
                 t.write(batch);
-                payload[me] += batch.payloadBytes();
+                payload[me] += batch.payloadBytes()
+                        + (long) batch.entries().size() * MemTable.VERSION_BYTES;
                 roundValue[me] = v;
             });
         }

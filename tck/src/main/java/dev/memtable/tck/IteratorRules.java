@@ -19,15 +19,16 @@ import org.junit.jupiter.api.function.Executable;
 /**
  * Rules {@code iter01}–{@code iter07}: the cursor protocol of {@link MemTableIterator}:
  * positioned on the first entry when created, invalid for good after the end, {@code next()}
- * harmless there, {@code key()}/{@code value()} refused with {@link NoSuchElementException} when
- * not positioned, and every method but {@code close} refused with {@link IllegalStateException}
- * once the iterator or its table is closed.
+ * harmless there, {@code key()}/{@code value()}/{@code sequence()} refused with
+ * {@link NoSuchElementException} when not positioned, and every method but {@code close} refused
+ * with {@link IllegalStateException} once the iterator or its table is closed.
  */
 public interface IteratorRules extends ContractSupport {
 
     /**
      * <b>iter01</b>: a new iterator is already positioned on the first entry in range: valid, with
-     * its key and value readable before any {@code next()}; reading them twice changes nothing.
+     * its key, value and sequence readable before any {@code next()}; reading them twice changes
+     * nothing, and the sequence is one the table holds ({@code 1 .. lastSequence()}).
      * <p>If it fails: the iterator needs a {@code next()} to reach the first entry (Java
      * {@code Iterator} style); the contract is LevelDB style.
      */
@@ -39,6 +40,11 @@ public interface IteratorRules extends ContractSupport {
             assertEquals(key("a"), it.key(), "key() before any next()");
             assertEquals(value("va"), it.value(), "value() before any next()");
             assertEquals(key("a"), it.key(), "key() read twice");
+            long sequence = it.sequence();
+            assertTrue(sequence >= 1 && sequence <= t.lastSequence(), "sequence() before any"
+                    + " next() is " + sequence + ", not in 1 .. lastSequence() = "
+                    + t.lastSequence());
+            assertEquals(sequence, it.sequence(), "sequence() read twice");
         }
         try (MemTableIterator it = t.scan(Bound.excluded(key("a")), Bound.unbounded())) {
             assertTrue(it.isValid(), "a new iterator over (a, ∞) is valid");
@@ -48,8 +54,8 @@ public interface IteratorRules extends ContractSupport {
 
     /**
      * <b>iter02</b>: after the last entry the iterator is invalid and stays so: further
-     * {@code next()} calls do nothing, and {@code key()} and {@code value()} throw
-     * {@link NoSuchElementException}.
+     * {@code next()} calls do nothing, and {@code key()}, {@code value()} and {@code sequence()}
+     * throw {@link NoSuchElementException}.
      * <p>If it fails: {@code next()} past the end must be a no-op, and the accessors must check
      * the position (not return null or a stale entry).
      */
@@ -68,6 +74,7 @@ public interface IteratorRules extends ContractSupport {
             assertFalse(it.isValid(), "still invalid after next() past the end");
             assertThrows(NoSuchElementException.class, it::key, "key() past the end");
             assertThrows(NoSuchElementException.class, it::value, "value() past the end");
+            assertThrows(NoSuchElementException.class, it::sequence, "sequence() past the end");
         }
     }
 
@@ -92,7 +99,7 @@ public interface IteratorRules extends ContractSupport {
 
     /**
      * <b>iter04</b>: a closed iterator refuses use: {@code isValid()} is false and {@code key()},
-     * {@code value()} and {@code next()} throw {@link IllegalStateException}, whether it was
+     * {@code value()}, {@code sequence()} and {@code next()} throw {@link IllegalStateException}, whether it was
      * closed on an entry or past the end; {@code close()} again is harmless.
      * <p>If it fails: the iterator needs a closed flag checked by every method.
      */
@@ -193,6 +200,7 @@ public interface IteratorRules extends ContractSupport {
             assertFalse(it.isValid(), what + ": isValid() after a harmless next()");
             assertThrows(NoSuchElementException.class, it::key, what + ": key()");
             assertThrows(NoSuchElementException.class, it::value, what + ": value()");
+            assertThrows(NoSuchElementException.class, it::sequence, what + ": sequence()");
         }
     }
 
@@ -201,6 +209,7 @@ public interface IteratorRules extends ContractSupport {
             () -> assertFalse(it.isValid(), what + ": isValid()"),
             () -> assertThrows(IllegalStateException.class, it::key, what + ": key()"),
             () -> assertThrows(IllegalStateException.class, it::value, what + ": value()"),
+            () -> assertThrows(IllegalStateException.class, it::sequence, what + ": sequence()"),
             () -> assertThrows(IllegalStateException.class, it::next, what + ": next()"),
         };
         assertAll(what, checks);

@@ -20,7 +20,8 @@ import dev.memtable.spi.MemTableProvider;
  */
 public abstract class MemTableContract implements BasicRules, OrderingRules, ScanRules,
         IteratorRules, SizeRules, LimitRules, BadInputRules, CloseRules, BatchRules,
-        ConcurrencyRules, DifferentialRules, WalRules, FaultRules, MemTableSetRules {
+        ConcurrencyRules, DifferentialRules, WalRules, FaultRules, MemTableSetRules,
+        SequenceRules, SequenceLogRules, VersionConcurrencyRules {
 
     private final TableFixture fixture = new TableFixture(this::provider);
 

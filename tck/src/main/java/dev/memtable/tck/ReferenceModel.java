@@ -2,6 +2,7 @@ package dev.memtable.tck;
 
 import dev.memtable.Bound;
 import dev.memtable.Bytes;
+import dev.memtable.MemTable;
 import dev.memtable.WriteBatch;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -13,8 +14,10 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The obviously correct memtable the rules compare a backend with: a {@link TreeMap} ordered by
- * {@link #UNSIGNED}, tombstones kept as empty values, and the size counted as the contract says.
+ * The obviously correct memtable the rules compare a backend with, as used without sequences (the
+ * unversioned writes, the newest reads): a {@link TreeMap} ordered by {@link #UNSIGNED} holding
+ * each key's newest value, tombstones kept as empty values, and the size counted as the contract
+ * says. {@link VersionModel} is the model of every version.
  *
  * <p>It shares no ordering or range code with the api on purpose: {@link #UNSIGNED} compares byte
  * by byte and {@link #inRange} decides bounds on its own, so a fault in {@code Bytes.compareTo},
@@ -38,12 +41,16 @@ public final class ReferenceModel {
     public ReferenceModel() {
     }
 
-    /** Maps {@code key} to {@code value} (empty = tombstone) and counts both lengths. */
+    /**
+     * Maps {@code key} to {@code value} (empty = tombstone) and counts both lengths plus
+     * {@link MemTable#VERSION_BYTES}, as an unversioned write of a table does: it becomes the
+     * key's newest version.
+     */
     public void put(Bytes key, Bytes value) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
         map.put(key, value);
-        size += (long) key.length() + value.length();
+        size += (long) key.length() + value.length() + MemTable.VERSION_BYTES;
     }
 
     /** Writes a tombstone for {@code key}. */

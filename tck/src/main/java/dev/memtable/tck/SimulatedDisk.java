@@ -9,6 +9,7 @@ import dev.memtable.WriteBatch;
 import dev.memtable.spi.Wal;
 import dev.memtable.spi.WalInspector;
 import dev.memtable.spi.WalProvider;
+import dev.memtable.spi.WalReplay;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -29,14 +30,15 @@ import java.util.function.Consumer;
  * power loss, and that a write the log refused is nowhere in the table.
  *
  * <h2>The disk</h2>
- * A file is a list of records (one per append; a put or delete is a one-entry batch) and a
- * durable position. An append adds its record to the file at once, as a write to the operating
+ * A file is a list of records (one per append; a put or delete is a one-entry batch, and every
+ * record keeps the one sequence its entries were written at) and a durable position. An append adds its record to the file at once, as a write to the operating
  * system's cache does: a recovery without a power loss in between sees it.
  * {@link Wal#syncTo(long) syncTo(p)} makes the records that end at or before {@code p} durable
  * and nothing more (a stricter disk than most, so a backend that syncs too little is caught).
  * {@link #powerLoss()} drops every record that is not durable, in every file, and kills every
- * open log. Positions count bytes as a plain encoding would: 8 per record, plus 8 per entry,
- * plus the key and value lengths.
+ * open log. Positions count bytes as a plain encoding would: 8 per record and
+ * {@link MemTable#VERSION_BYTES} for its sequence, plus 8 per entry, plus the key and value
+ * lengths.
  *
  * <h2>Faults</h2>
  * {@link #refuseNextAppend(Path)} and {@link #refuseNextSync(Path)} make the next append or sync
@@ -48,13 +50,14 @@ import java.util.function.Consumer;
  * (its process is gone).
  *
  * <h2>Recovery</h2>
- * {@link #recover} replays the intact records in order. A damaged region with intact records
+ * {@link #recover} replays the intact records in order, each with its own sequence. A damaged region with intact records
  * after it is corruption: {@link RecoveryMode#TOLERATE_TORN_TAIL} and
  * {@link RecoveryMode#STRICT} throw {@link WalCorruptionException} (nothing after the damage is
  * replayed, the file is left as it was), {@link RecoveryMode#SALVAGE} skips and reports it. A
  * damaged region at the end is a torn tail: dropped and reported in the default mode, refused
  * by {@code STRICT}. A record holding an entry over {@link MemTable#MAX_KEY_LENGTH} or
- * {@link MemTable#MAX_VALUE_LENGTH} (the disk keeps whatever a backend appends) counts as
+ * {@link MemTable#MAX_VALUE_LENGTH}, or whose sequence is outside
+ * {@code 1 .. MemTable.MAX_SEQUENCE} (the disk keeps whatever a backend appends), counts as
  * damaged, as a real log's reader would reject it.
  *
  * <p>Paths are names only: nothing is read from or written to the real file system. One log may
@@ -104,7 +107,7 @@ public final class SimulatedDisk implements WalProvider {
      * @throws NullPointerException if an argument is null
      */
     @Override
-    public synchronized Wal recover(Path file, WalOptions options, Consumer<WriteBatch> replay)
+    public synchronized Wal recover(Path file, WalOptions options, WalReplay replay)
             throws IOException {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(options, "options");
@@ -113,7 +116,7 @@ public final class SimulatedDisk implements WalProvider {
         if (f.open != null) {
             throw new FileSystemException(file.toString(), null, "write-ahead log is already open");
         }
-        long end = read(file, f, options.recoveryMode(), r -> replay.accept(r.batch()),
+        long end = read(file, f, options.recoveryMode(), r -> replay.replay(r.sequence(), r.batch()),
                 options.corruptionListener());
         f.truncate(end);
         f.durable = end;
@@ -135,7 +138,7 @@ public final class SimulatedDisk implements WalProvider {
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(inspector, "inspector");
         return read(file, existing(file), mode,
-                r -> inspector.record(r.offset(), r.length(), r.batch()), inspector::damage);
+                r -> inspector.record(r.offset(), r.length(), r.sequence(), r.batch()), inspector::damage);
     }
 
     // ---------------------------------------------------------------- faults
@@ -208,6 +211,20 @@ public final class SimulatedDisk implements WalProvider {
         List<List<WriteBatch.Entry>> out = new ArrayList<>();
         for (SimulatedRecord r : held(file).records) {
             out.add(r.entries());
+        }
+        return out;
+    }
+
+    /**
+     * Returns the sequence of every record of {@code file}, durable or not, damaged or not, in
+     * file order: the same order as {@link #records(Path)}.
+     *
+     * @throws IllegalArgumentException if the disk does not hold {@code file}
+     */
+    public synchronized List<Long> sequences(Path file) {
+        List<Long> out = new ArrayList<>();
+        for (SimulatedRecord r : held(file).records) {
+            out.add(r.sequence());
         }
         return out;
     }
@@ -286,22 +303,28 @@ public final class SimulatedDisk implements WalProvider {
         return f;
     }
 
-    /** One record on the disk: its entries, where it lies, and whether it was damaged. */
-    record SimulatedRecord(List<WriteBatch.Entry> entries, long offset, long length,
-                           boolean isDamaged) {
+    /**
+     * One record on the disk: the sequence of its entries, its entries, where it lies, and
+     * whether it was damaged.
+     */
+    record SimulatedRecord(long sequence, List<WriteBatch.Entry> entries, long offset,
+                           long length, boolean isDamaged) {
 
         long end() {
             return offset + length;
         }
 
         SimulatedRecord damaged() {
-            return new SimulatedRecord(entries, offset, length, true);
+            return new SimulatedRecord(sequence, entries, offset, length, true);
         }
 
         /** Why a reader would reject this record, or null if it is intact. */
         String problem() {
             if (isDamaged) {
                 return "checksum mismatch";
+            }
+            if (sequence < 1 || sequence > MemTable.MAX_SEQUENCE) {
+                return "sequence " + sequence + " out of range";
             }
             for (WriteBatch.Entry e : entries) {
                 if (e.key().length() > MemTable.MAX_KEY_LENGTH

@@ -1,6 +1,7 @@
 package dev.memtable.tck;
 
 import dev.memtable.Bytes;
+import dev.memtable.MemTable;
 import dev.memtable.WriteBatch;
 import dev.memtable.spi.Wal;
 import dev.memtable.tck.SimulatedDisk.SimulatedFile;
@@ -36,31 +37,41 @@ final class SimulatedLog implements Wal {
         return path;
     }
 
-    /** @throws NullPointerException naming {@code key} or {@code value} if it is null */
+    /**
+     * Appends the record whatever its sequence, as a real log does: a record whose sequence is
+     * outside {@code 1 .. MAX_SEQUENCE} is stored, and rejected as damaged by recovery.
+     *
+     * @throws NullPointerException naming {@code key} or {@code value} if it is null
+     */
     @Override
-    public long append(Bytes key, Bytes value) throws IOException {
-        return add(List.of(new WriteBatch.Entry(key, value)));
+    public long append(Bytes key, Bytes value, long sequence) throws IOException {
+        return add(List.of(new WriteBatch.Entry(key, value)), sequence);
     }
 
-    /** @throws NullPointerException if {@code batch} is null */
+    /**
+     * Appends the batch as one record at {@code sequence}, whatever the sequence (see
+     * {@link #append(Bytes, Bytes, long)}).
+     *
+     * @throws NullPointerException if {@code batch} is null
+     */
     @Override
-    public long append(WriteBatch batch) throws IOException {
+    public long append(WriteBatch batch, long sequence) throws IOException {
         Objects.requireNonNull(batch, "batch");
-        return add(List.copyOf(batch.entries()));
+        return add(List.copyOf(batch.entries()), sequence);
     }
 
-    private long add(List<WriteBatch.Entry> entries) throws IOException {
+    private long add(List<WriteBatch.Entry> entries, long sequence) throws IOException {
         synchronized (disk) {
             checkUsable();
             if (file.refuseAppend) {
                 file.refuseAppend = false;
                 throw fail("append");
             }
-            long length = 8;
+            long length = 8 + MemTable.VERSION_BYTES;
             for (WriteBatch.Entry e : entries) {
                 length += 8L + e.key().length() + e.value().length();
             }
-            SimulatedRecord r = new SimulatedRecord(entries, file.end(), length, false);
+            SimulatedRecord r = new SimulatedRecord(sequence, entries, file.end(), length, false);
             file.records.add(r);
             return r.end();
         }

@@ -12,10 +12,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Rules {@code size01}–{@code size05}: {@code approximateSize()} is the freeze trigger. It grows
- * by exactly {@code key.length() + value.length()} on every put and delete, overwrites and
- * tombstones included, and never shrinks.
+ * by exactly {@code key.length() + value.length() + MemTable.VERSION_BYTES} on every put and
+ * delete (every write is a version), overwrites and tombstones included, and never shrinks.
  */
 public interface SizeRules extends ContractSupport {
+
+    /** What every version adds beyond its key and value: {@link MemTable#VERSION_BYTES}. */
+    int V = MemTable.VERSION_BYTES;
 
     /**
      * <b>size01</b>: a fresh table has size 0.
@@ -27,18 +30,21 @@ public interface SizeRules extends ContractSupport {
     }
 
     /**
-     * <b>size02</b>: each put adds its key length plus its value length.
-     * <p>If it fails: look at what the put path adds (both lengths, as a long).
+     * <b>size02</b>: each put adds its key length plus its value length plus
+     * {@link MemTable#VERSION_BYTES}.
+     * <p>If it fails: look at what the put path adds (both lengths and the version's 8 bytes, as
+     * a long).
      */
     @Test
     default void required_size02_putAddsKeyAndValueLength() {
         MemTable t = newTable();
         t.put(key("abc"), value("hello"));
-        assertEquals(8, t.approximateSize(), "after put(3-byte key, 5-byte value)");
+        assertEquals(8 + V, t.approximateSize(), "after put(3-byte key, 5-byte value)");
         t.put(Bytes.EMPTY, value("x"));
-        assertEquals(9, t.approximateSize(), "after put(empty key, 1-byte value)");
+        assertEquals(9 + 2 * V, t.approximateSize(), "after put(empty key, 1-byte value)");
         t.put(key("big"), patterned(100_000, 1));
-        assertEquals(100_012, t.approximateSize(), "after put(3-byte key, 100,000-byte value)");
+        assertEquals(100_012 + 3 * V, t.approximateSize(),
+                "after put(3-byte key, 100,000-byte value)");
     }
 
     /**
@@ -51,14 +57,15 @@ public interface SizeRules extends ContractSupport {
         MemTable t = newTable();
         t.put(key("k"), value("12345"));
         t.put(key("k"), value("12345"));
-        assertEquals(12, t.approximateSize(), "after the same put twice");
+        assertEquals(12 + 2 * V, t.approximateSize(), "after the same put twice");
         t.put(key("k"), value("1"));
-        assertEquals(14, t.approximateSize(), "after overwriting with a 1-byte value");
+        assertEquals(14 + 3 * V, t.approximateSize(), "after overwriting with a 1-byte value");
     }
 
     /**
-     * <b>size04</b>: a delete adds the key length (its value, the tombstone, is empty), whether
-     * the key was present, absent or already deleted; so does a put of the empty value.
+     * <b>size04</b>: a delete adds the key length plus {@link MemTable#VERSION_BYTES} (its value,
+     * the tombstone, is empty), whether the key was present, absent or already deleted; so does a
+     * put of the empty value, and so does the delete of the empty key.
      * <p>If it fails: deletes must be counted even when nothing is replaced.
      */
     @Test
@@ -66,20 +73,22 @@ public interface SizeRules extends ContractSupport {
         MemTable t = newTable();
         t.put(key("key"), value("value"));
         t.delete(key("key"));
-        assertEquals(11, t.approximateSize(), "after put(3, 5) and delete of that key");
+        assertEquals(11 + 2 * V, t.approximateSize(), "after put(3, 5) and delete of that key");
         t.delete(key("absent"));
-        assertEquals(17, t.approximateSize(), "after delete of an absent 6-byte key");
+        assertEquals(17 + 3 * V, t.approximateSize(), "after delete of an absent 6-byte key");
         t.delete(key("absent"));
-        assertEquals(23, t.approximateSize(), "after deleting it again");
+        assertEquals(23 + 4 * V, t.approximateSize(), "after deleting it again");
         t.put(key("kk"), Bytes.EMPTY);
-        assertEquals(25, t.approximateSize(), "after put(2-byte key, empty value)");
+        assertEquals(25 + 5 * V, t.approximateSize(), "after put(2-byte key, empty value)");
         t.delete(Bytes.EMPTY);
-        assertEquals(25, t.approximateSize(), "after delete of the empty key (adds 0)");
+        assertEquals(25 + 6 * V, t.approximateSize(),
+                "after delete of the empty key (adds only the version's bytes)");
     }
 
     /**
      * <b>size05</b>: over 2,000 mixed puts, overwrites and deletes the size equals the running
-     * sum of key and value lengths after every single write, so it never shrinks.
+     * sum of key and value lengths plus {@link MemTable#VERSION_BYTES} after every single write,
+     * so it never shrinks.
      * <p>If it fails: the message names the write after which it went wrong.
      */
     @Test
@@ -95,7 +104,7 @@ public interface SizeRules extends ContractSupport {
             } else {
                 t.put(k, v);
             }
-            expected += k.length() + v.length();
+            expected += k.length() + v.length() + V;
             assertEquals(expected, t.approximateSize(), "after write #" + i + " (key " + k
                     + ", " + v.length() + "-byte value)");
         }

@@ -116,6 +116,53 @@ public final class TckSupport {
         return scanAll(table, Bound.unbounded(), Bound.unbounded());
     }
 
+    /**
+     * Reads {@code it} from its current position to its end, with each entry's
+     * {@link MemTableIterator#sequence()}, without closing it.
+     *
+     * @throws AssertionError if it yields more than {@link #DRAIN_LIMIT} entries (it never ends)
+     */
+    public static List<VersionModel.Version> drainVersions(MemTableIterator it) {
+        List<VersionModel.Version> out = new ArrayList<>();
+        for (; it.isValid(); it.next()) {
+            if (out.size() == DRAIN_LIMIT) {
+                throw new AssertionError("iterator still valid after " + DRAIN_LIMIT
+                        + " entries; does next() advance and does it ever become invalid?");
+            }
+            out.add(new VersionModel.Version(it.key(), it.sequence(), it.value()));
+        }
+        return out;
+    }
+
+    /**
+     * Returns every entry of {@code table.scan(lower, upper, sequence)} with its sequence,
+     * closing the iterator.
+     */
+    public static List<VersionModel.Version> scanAt(MemTable table, Bound lower, Bound upper,
+                                                    long sequence) {
+        try (MemTableIterator it = table.scan(lower, upper, sequence)) {
+            return drainVersions(it);
+        }
+    }
+
+    /** Returns every entry of the whole {@code table} visible at {@code sequence}. */
+    public static List<VersionModel.Version> scanAt(MemTable table, long sequence) {
+        return scanAt(table, Bound.unbounded(), Bound.unbounded(), sequence);
+    }
+
+    /** Returns every version of {@code table.versions(lower, upper)}, closing the iterator. */
+    public static List<VersionModel.Version> versionsOf(MemTable table, Bound lower,
+                                                        Bound upper) {
+        try (MemTableIterator it = table.versions(lower, upper)) {
+            return drainVersions(it);
+        }
+    }
+
+    /** Returns every version of {@code table}, in the order of {@code versions()}. */
+    public static List<VersionModel.Version> versionsOf(MemTable table) {
+        return versionsOf(table, Bound.unbounded(), Bound.unbounded());
+    }
+
     /** Returns the keys of {@code entries}, in order. */
     public static List<Bytes> keys(List<Map.Entry<Bytes, Bytes>> entries) {
         List<Bytes> out = new ArrayList<>(entries.size());

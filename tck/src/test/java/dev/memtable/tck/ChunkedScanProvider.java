@@ -7,9 +7,11 @@ import dev.memtable.spi.AbstractMemTable;
 import dev.memtable.spi.AbstractMemTableProvider;
 import dev.memtable.spi.Capability;
 import dev.memtable.spi.Ranges;
+import dev.memtable.spi.Versions;
+import dev.memtable.spi.Versions.Version;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.TreeMap;
@@ -17,14 +19,15 @@ import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * Backends for the self-test in the manner of the tree-map backend: a {@link TreeMap} behind a
- * read-write lock, whose scans copy up to {@link #CHUNK} entries per hold of the read lock and
- * re-seek after the last key handed out. Correct, or with exactly one deliberate {@link Flaw}:
- * the bugs one plants in a copy of {@code TreeMapMemTable}.
+ * Backends for the self-test in the manner of the tree-map backend: a {@link TreeMap} from each key
+ * to its chain of versions ({@link Versions}) behind a read-write lock, whose scans copy up to
+ * {@link #CHUNK} keys (with the visible version of each, or all of its versions) per hold of the
+ * read lock and re-seek after the last key read. Correct, or with exactly one deliberate
+ * {@link Flaw}: the bugs one plants in a copy of {@code TreeMapMemTable}.
  */
 final class ChunkedScanProvider extends AbstractMemTableProvider {
 
-    /** Entries copied per hold of the read lock. */
+    /** Keys copied per hold of the read lock (all versions of each, for versions()). */
     static final int CHUNK = 128;
 
     /** The one thing the backend gets wrong. */
@@ -42,7 +45,11 @@ final class ChunkedScanProvider extends AbstractMemTableProvider {
                 + "when closed (to see one consistent tree), so writers wait for every open "
                 + "iterator."),
         CHUNK_ARRAYS_SHARED_BY_ITERATORS("The chunk arrays belong to the table, not the "
-                + "iterator, to save allocations.");
+                + "iterator, to save allocations."),
+        SCAN_IGNORES_SEQUENCE("A scan at a sequence copies the newest version of each key (the "
+                + "scan written before versions, its new sequence parameter unused)."),
+        VERSIONS_OLDEST_FIRST("versions() copies each key's versions oldest first (the chain "
+                + "is walked into a stack and the stack copied from the bottom).");
 
         private final String description;
 
@@ -79,11 +86,12 @@ final class ChunkedScanProvider extends AbstractMemTableProvider {
 
     private static final class Table extends AbstractMemTable {
         private final Flaw flaw;
-        private final TreeMap<Bytes, Bytes> map = new TreeMap<>();
+        private final TreeMap<Bytes, Version> map = new TreeMap<>();
         private final Lock readLock;
         private final Lock writeLock;
-        private final Bytes[] sharedKeys = new Bytes[CHUNK];
-        private final Bytes[] sharedValues = new Bytes[CHUNK];
+        private Bytes[] sharedKeys = new Bytes[CHUNK];
+        private Bytes[] sharedValues = new Bytes[CHUNK];
+        private long[] sharedSequences = new long[CHUNK];
         private final RaceWindow window = new RaceWindow();
 
         Table(long id, Flaw flaw) {
@@ -95,31 +103,36 @@ final class ChunkedScanProvider extends AbstractMemTableProvider {
         }
 
         @Override
-        protected void doPut(Bytes key, Bytes value) {
+        protected void doPut(Bytes key, Bytes value, long sequence) {
             if (flaw == Flaw.COPIES_WITHOUT_READ_LOCK) {
                 window.widen();
             }
             writeLock.lock();
             try {
-                map.put(key, value);
+                Versions.put(map, key, value, sequence);
             } finally {
                 writeLock.unlock();
             }
         }
 
         @Override
-        protected Bytes doGet(Bytes key) {
+        protected Bytes doGet(Bytes key, long sequence) {
             readLock.lock();
             try {
-                return map.get(key);
+                return Versions.get(map, key, sequence);
             } finally {
                 readLock.unlock();
             }
         }
 
         @Override
-        protected MemTableIterator doScan(Bound lower, Bound upper) {
-            return new ChunkedIterator(lower, upper);
+        protected MemTableIterator doScan(Bound lower, Bound upper, long sequence) {
+            return new ChunkedIterator(lower, upper, sequence, false);
+        }
+
+        @Override
+        protected MemTableIterator doVersions(Bound lower, Bound upper) {
+            return new ChunkedIterator(lower, upper, Long.MAX_VALUE, true);
         }
 
         @Override
@@ -132,21 +145,32 @@ final class ChunkedScanProvider extends AbstractMemTableProvider {
             }
         }
 
-        /** Reads the range a chunk at a time, re-seeking after the last key handed out. */
+        /**
+         * Reads the range a chunk of keys at a time, re-seeking after the last key read: the
+         * version visible at a sequence of each key, or every version.
+         */
         private final class ChunkedIterator implements MemTableIterator {
             private final Bound upper;
-            private final Bytes[] keys;
-            private final Bytes[] values;
+            private final long sequence;
+            private final boolean allVersions;
+            private final boolean shared = flaw == Flaw.CHUNK_ARRAYS_SHARED_BY_ITERATORS;
+            private Bytes[] keys;
+            private Bytes[] values;
+            private long[] sequences;
             private int count;
             private int pos;
             private boolean exhausted;
             private boolean holdsLock;
+            /** The last key read (visible or not): the next chunk starts after it. */
+            private Bytes lastKeyRead;
 
-            ChunkedIterator(Bound lower, Bound upper) {
+            ChunkedIterator(Bound lower, Bound upper, long sequence, boolean allVersions) {
                 this.upper = upper;
-                boolean shared = flaw == Flaw.CHUNK_ARRAYS_SHARED_BY_ITERATORS;
+                this.sequence = sequence;
+                this.allVersions = allVersions;
                 this.keys = shared ? sharedKeys : new Bytes[CHUNK];
                 this.values = shared ? sharedValues : new Bytes[CHUNK];
+                this.sequences = shared ? sharedSequences : new long[CHUNK];
                 if (flaw == Flaw.ITERATOR_HOLDS_READ_LOCK) {
                     readLock.lock();
                     holdsLock = true;
@@ -154,35 +178,86 @@ final class ChunkedScanProvider extends AbstractMemTableProvider {
                 fill(lower);
             }
 
+            /** Copies the next chunk, starting at {@code from}; skips chunks with nothing visible. */
             private void fill(Bound from) {
                 count = 0;
                 pos = 0;
-                if (Bound.isEmptyRange(from, upper)) {
-                    exhausted = true;
+                while (count == 0) {
+                    if (Bound.isEmptyRange(from, upper)) {
+                        exhausted = true;
+                        return;
+                    }
+                    int keysRead = 0;
+                    boolean more = false;
+                    boolean lock = flaw != Flaw.COPIES_WITHOUT_READ_LOCK && !holdsLock;
+                    if (lock) {
+                        readLock.lock();
+                    }
+                    try {
+                        for (Map.Entry<Bytes, Version> e
+                                : Ranges.view(map, from, upper).entrySet()) {
+                            if (keysRead == CHUNK) {
+                                more = true;
+                                break;
+                            }
+                            keysRead++;
+                            lastKeyRead = e.getKey();
+                            Version v = e.getValue();
+                            if (allVersions) {
+                                addAll(lastKeyRead, v);
+                            } else if (flaw == Flaw.SCAN_IGNORES_SEQUENCE) {
+                                add(lastKeyRead, v);
+                            } else if ((v = v.visibleAt(sequence)) != null) {
+                                add(lastKeyRead, v);
+                            }
+                            if (!lock && keysRead % 16 == 0) {
+                                window.widen();
+                            }
+                        }
+                    } finally {
+                        if (lock) {
+                            readLock.unlock();
+                        }
+                    }
+                    exhausted = !more;
+                    if (exhausted) {
+                        return;
+                    }
+                    from = Bound.excluded(lastKeyRead);
+                }
+            }
+
+            private void addAll(Bytes key, Version head) {
+                if (flaw != Flaw.VERSIONS_OLDEST_FIRST) {
+                    for (Version v = head; v != null; v = v.older()) {
+                        add(key, v);
+                    }
                     return;
                 }
-                boolean lock = flaw != Flaw.COPIES_WITHOUT_READ_LOCK && !holdsLock;
-                if (lock) {
-                    readLock.lock();
+                java.util.ArrayDeque<Version> stack = new java.util.ArrayDeque<>();
+                for (Version v = head; v != null; v = v.older()) {
+                    stack.push(v);
                 }
-                try {
-                    NavigableMap<Bytes, Bytes> view = Ranges.view(map, from, upper);
-                    for (Map.Entry<Bytes, Bytes> e : view.entrySet()) {
-                        keys[count] = e.getKey();
-                        values[count] = e.getValue();
-                        if (++count == CHUNK) {
-                            break;
-                        }
-                        if (!lock && count % 16 == 0) {
-                            window.widen();
-                        }
-                    }
-                } finally {
-                    if (lock) {
-                        readLock.unlock();
+                while (!stack.isEmpty()) {
+                    add(key, stack.pop());
+                }
+            }
+
+            private void add(Bytes key, Version v) {
+                if (count == keys.length) {
+                    keys = Arrays.copyOf(keys, count * 2);
+                    values = Arrays.copyOf(values, count * 2);
+                    sequences = Arrays.copyOf(sequences, count * 2);
+                    if (shared) {
+                        sharedKeys = keys;
+                        sharedValues = values;
+                        sharedSequences = sequences;
                     }
                 }
-                exhausted = count < CHUNK;
+                keys[count] = key;
+                values[count] = v.value();
+                sequences[count] = v.sequence();
+                count++;
             }
 
             @Override
@@ -192,18 +267,26 @@ final class ChunkedScanProvider extends AbstractMemTableProvider {
 
             @Override
             public Bytes key() {
-                if (pos >= count) {
-                    throw new NoSuchElementException("not positioned on an entry");
-                }
+                check();
                 return keys[pos];
             }
 
             @Override
             public Bytes value() {
+                check();
+                return values[pos];
+            }
+
+            @Override
+            public long sequence() {
+                check();
+                return sequences[pos];
+            }
+
+            private void check() {
                 if (pos >= count) {
                     throw new NoSuchElementException("not positioned on an entry");
                 }
-                return values[pos];
             }
 
             @Override
@@ -212,14 +295,13 @@ final class ChunkedScanProvider extends AbstractMemTableProvider {
                     return;
                 }
                 if (++pos == count && !exhausted) {
-                    Bytes last = keys[count - 1];
                     switch (flaw) {
-                        case REFILL_REPEATS_LAST_KEY -> fill(Bound.included(last));
+                        case REFILL_REPEATS_LAST_KEY -> fill(Bound.included(lastKeyRead));
                         case REFILL_SKIPS_FIRST_ENTRY -> {
-                            fill(Bound.excluded(last));
+                            fill(Bound.excluded(lastKeyRead));
                             pos = Math.min(1, count);
                         }
-                        default -> fill(Bound.excluded(last));
+                        default -> fill(Bound.excluded(lastKeyRead));
                     }
                 }
             }

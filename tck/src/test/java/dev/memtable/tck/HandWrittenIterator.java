@@ -38,6 +38,12 @@ final class HandWrittenIterator implements MemTableIterator {
     }
 
     @Override
+    public long sequence() {
+        check();
+        return inner.sequence();
+    }
+
+    @Override
     public void next() {
         check();
         inner.next();

@@ -10,6 +10,7 @@ import dev.memtable.spi.Capability;
 import dev.memtable.spi.MemTableProvider;
 import dev.memtable.spi.Wal;
 import dev.memtable.spi.WalProvider;
+import dev.memtable.spi.WalReplay;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -20,7 +21,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
-import java.util.function.Consumer;
 
 /**
  * A backend written as an outside author would write one: it implements {@link MemTableProvider}
@@ -113,7 +113,32 @@ final class HandWrittenProvider implements MemTableProvider {
         /** {@code recoverFromWal} uses the default options, whatever it is given. */
         RECOVERY_IGNORES_OPTIONS,
         /** The logged write path appends first and checks the arguments afterwards. */
-        LOG_BEFORE_CHECKS
+        LOG_BEFORE_CHECKS,
+        // ---- sequences
+        /** Replay applies each record at the next sequence of the table, not at its own. */
+        REPLAY_TAKES_FRESH_SEQUENCES,
+        /** {@code lastSequence()} is the sequence of the last write applied, not the highest. */
+        LAST_SEQUENCE_IS_LAST_WRITTEN,
+        /**
+         * Unversioned writes take their sequences from a counter of their own, which versioned
+         * writes do not raise.
+         */
+        UNVERSIONED_COUNTER_IGNORES_VERSIONED,
+        /** {@code lastSequence()} is raised when the write takes its sequence, before the log. */
+        SEQUENCE_RAISED_BEFORE_LOG,
+        /** A write sequence is checked with {@code < 0}: sequence 0 is taken. */
+        SEQUENCE_CHECKED_FROM_ZERO,
+        /** A write sequence is not checked against {@code MAX_SEQUENCE}. */
+        SEQUENCE_UPPER_LIMIT_UNCHECKED,
+        /** A negative read sequence means "the newest", as {@code -1} does in some engines. */
+        NEGATIVE_READ_SEQUENCE_READS_NEWEST,
+        /** {@code versions()} and {@code lastSequence()}, added later, skip the closed check. */
+        VERSIONS_SKIPS_CLOSED_CHECK,
+        /**
+         * The entries of a batch take successive sequences from the batch's (as RocksDB numbers
+         * them), so a batch at {@code s} is not wholly visible at {@code s}.
+         */
+        BATCH_AT_SUCCESSIVE_SEQUENCES
     }
 
     private final Flaw flaw;
@@ -179,18 +204,19 @@ final class HandWrittenProvider implements MemTableProvider {
 
     private MemTable recover(long id, Path walFile, WalOptions options) throws IOException {
         HandWrittenTable table = new HandWrittenTable(id, flaw);
-        List<WriteBatch> replayed = new ArrayList<>();
-        Consumer<WriteBatch> replay = switch (flaw) {
-            case RELOGS_ON_RECOVERY -> replayed::add;
-            case RECOVERY_DROPS_LAST_RECORD -> new Consumer<>() {
-                private WriteBatch previous;
+        List<Replayed> replayed = new ArrayList<>();
+        WalReplay replay = switch (flaw) {
+            case RELOGS_ON_RECOVERY -> (sequence, batch) -> replayed.add(
+                    new Replayed(sequence, batch));
+            case RECOVERY_DROPS_LAST_RECORD -> new WalReplay() {
+                private Replayed previous;
 
                 @Override
-                public void accept(WriteBatch batch) {
+                public void replay(long sequence, WriteBatch batch) {
                     if (previous != null) {
-                        table.replay(previous);
+                        table.replay(previous.sequence(), previous.batch());
                     }
-                    previous = batch;
+                    previous = new Replayed(sequence, batch);
                 }
             };
             default -> table::replay;
@@ -201,8 +227,12 @@ final class HandWrittenProvider implements MemTableProvider {
             return table;
         }
         table.attach(log, options);
-        replayed.forEach(table::write);
+        replayed.forEach(r -> table.write(r.batch(), r.sequence()));
         return table;
+    }
+
+    /** A record handed over by recovery. */
+    private record Replayed(long sequence, WriteBatch batch) {
     }
 
     @Override

@@ -17,7 +17,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Backends for the self-test in the manner of the arena backend, without the arena: an
- * insert-only, lock-free skip list of node objects, linked by compare-and-set, whose keys are
+ * insert-only, lock-free skip list of node objects, one per version, linked by compare-and-set,
+ * ordered by key and then by sequence descending (RocksDB's internal-key order), whose keys are
  * compared by their first 8 bytes as one unsigned big-endian {@code long} before the rest, and
  * whose cursor seeks its lower bound and checks its upper bound at every step. Correct, or with
  * exactly one deliberate {@link Flaw}: the bugs one plants in a copy of {@code ArenaSkipList} and
@@ -43,13 +44,16 @@ final class PrefixSkipListProvider extends AbstractMemTableProvider {
                 + "compare-and-set. (Between finding its place and linking, the insert passes a "
                 + "RaceWindow, so that the race shows on every run, even on a busy machine.)"),
         RETRY_IGNORES_EQUAL_KEY("After losing a compare-and-set at level 0, walks to the new "
-                + "place without checking for an equal key that the winning thread just linked, "
-                + "so two nodes of one key appear. (The insert yields before its "
-                + "compare-and-set, as for #LINKS_WITHOUT_CAS.)"),
-        OVERWRITE_INSERTS_NODE("An overwrite inserts a new node in front of the old one instead "
-                + "of updating it."),
-        PUT_KEEPS_DELETED_FLAG("A delete sets the node's deleted flag; a later put stores its "
-                + "value but keeps the flag."),
+                + "place without checking for an equal (key, sequence) that the winning thread "
+                + "just linked, so two nodes of one version appear. (The insert yields before "
+                + "its compare-and-set, as for #LINKS_WITHOUT_CAS.)"),
+        OVERWRITE_INSERTS_NODE("A rewrite of a (key, sequence) the list holds inserts a new node "
+                + "in front of the old one instead of updating it."),
+        PUT_KEEPS_DELETED_FLAG("A tombstone sets the node's deleted flag; a rewrite of that "
+                + "(key, sequence) with a value stores the value but keeps the flag."),
+        READ_SEEKS_PAST_EQUAL_SEQUENCE("get(key, s) seeks (key, s) with the search that steps "
+                + "over equal nodes (the one the insert uses above level 0), so the version "
+                + "written at exactly s is passed over for an older one."),
         GET_SKIPS_EQUALITY_CHECK("get returns the node the search stopped at without checking "
                 + "its key."),
         IS_EMPTY_READS_TOP_LEVEL("isEmpty looks at the head's top level (MAX_HEIGHT - 1), not "
@@ -68,6 +72,9 @@ final class PrefixSkipListProvider extends AbstractMemTableProvider {
         EMPTY_KEY_BOUND_IS_UNBOUNDED("A bound with the empty key is taken as no bound at all "
                 + "(LevelDB's \"empty = none\")."),
         CURSOR_SKIPS_TOMBSTONES("The cursor skips tombstones."),
+        CURSOR_YIELDS_EVERY_VERSION("The scan cursor moves to the next node, as the cursor of "
+                + "versions() does, without skipping the older versions of the key it just "
+                + "yielded, so a key comes once per version."),
         CURSOR_NEEDS_NEXT_TO_START("The cursor is positioned only by the first next(), in the "
                 + "style of Java's Iterator."),
         NEXT_PAST_END_THROWS("next() past the end follows the link of no node: a "
@@ -113,23 +120,26 @@ final class PrefixSkipListProvider extends AbstractMemTableProvider {
         return new Table(id, flaw);
     }
 
+    /** One version: its key, the key's 8-byte prefix, its sequence, its value and its links. */
     private static final class Node {
         final byte[] key;
         final long prefix;
+        final long sequence;
         final Node[] next;
         volatile Bytes value;
         volatile boolean deleted;
 
-        Node(byte[] key, long prefix, int height) {
+        Node(byte[] key, long prefix, long sequence, int height) {
             this.key = key;
             this.prefix = prefix;
+            this.sequence = sequence;
             this.next = new Node[height];
         }
     }
 
     private static final class Table extends AbstractMemTable {
         private final Flaw flaw;
-        private final Node head = new Node(null, 0, MAX_HEIGHT);
+        private final Node head = new Node(null, 0, 0, MAX_HEIGHT);
         private final RaceWindow window = new RaceWindow();
 
         Table(long id, Flaw flaw) {
@@ -145,7 +155,7 @@ final class PrefixSkipListProvider extends AbstractMemTableProvider {
         }
 
         /** Compares a node's key with a probe: negative if the node's key sorts first. */
-        int compare(byte[] a, long aPrefix, byte[] b, long bPrefix) {
+        int compareKeys(byte[] a, long aPrefix, byte[] b, long bPrefix) {
             int from = 0;
             if (a.length >= Long.BYTES && b.length >= Long.BYTES) {
                 if (aPrefix != bPrefix) {
@@ -173,6 +183,16 @@ final class PrefixSkipListProvider extends AbstractMemTableProvider {
             };
         }
 
+        /** Compares a node with a probe version: by key, then by sequence descending. */
+        int compare(Node node, byte[] probe, long probePrefix, long probeSequence) {
+            int c = compareKeys(node.key, node.prefix, probe, probePrefix);
+            return c != 0 ? c : Long.compare(probeSequence, node.sequence);
+        }
+
+        boolean sameKey(Node a, Node b) {
+            return compareKeys(a.key, a.prefix, b.key, b.prefix) == 0;
+        }
+
         // ------------------------------------------------------------ links
 
         static Node next(Node node, int level) {
@@ -184,15 +204,16 @@ final class PrefixSkipListProvider extends AbstractMemTableProvider {
         }
 
         /**
-         * Finds, at every level, the last node before the probe and the first at or after it.
-         * With {@code skipEqual}, nodes equal to the probe count as before it.
+         * Finds, at every level, the last node before the probe version and the first at or after
+         * it. With {@code skipEqual}, nodes equal to the probe count as before it.
          */
-        void splice(byte[] probe, long probePrefix, Node[] prevs, Node[] nexts, boolean skipEqual) {
+        void splice(byte[] probe, long probePrefix, long probeSequence, Node[] prevs,
+                    Node[] nexts, boolean skipEqual) {
             Node prev = head;
             for (int level = MAX_HEIGHT - 1; level >= 0; level--) {
                 Node next;
                 while ((next = next(prev, level)) != null) {
-                    int cmp = compare(next.key, next.prefix, probe, probePrefix);
+                    int cmp = compare(next, probe, probePrefix, probeSequence);
                     if (cmp > 0 || cmp == 0 && !skipEqual) {
                         break;
                     }
@@ -206,20 +227,20 @@ final class PrefixSkipListProvider extends AbstractMemTableProvider {
         // ------------------------------------------------------------ hooks
 
         @Override
-        protected void doPut(Bytes key, Bytes value) {
+        protected void doPut(Bytes key, Bytes value, long sequence) {
             byte[] probe = key.toByteArray();
             long probePrefix = prefix(probe);
             Node[] prevs = new Node[MAX_HEIGHT];
             Node[] nexts = new Node[MAX_HEIGHT];
-            splice(probe, probePrefix, prevs, nexts, false);
+            splice(probe, probePrefix, sequence, prevs, nexts, false);
             Node found = nexts[0];
             if (found != null && flaw != Flaw.OVERWRITE_INSERTS_NODE
-                    && compare(found.key, found.prefix, probe, probePrefix) == 0) {
+                    && compare(found, probe, probePrefix, sequence) == 0) {
                 store(found, value);
                 return;
             }
             int nodeHeight = randomHeight();
-            Node node = new Node(probe, probePrefix, nodeHeight);
+            Node node = new Node(probe, probePrefix, sequence, nodeHeight);
             node.value = value;
             node.deleted = value.isEmpty();
             boolean racy = flaw == Flaw.LINKS_WITHOUT_CAS || flaw == Flaw.RETRY_IGNORES_EQUAL_KEY;
@@ -239,7 +260,7 @@ final class PrefixSkipListProvider extends AbstractMemTableProvider {
                 Node prev = prevs[0];
                 Node next;
                 while ((next = next(prev, 0)) != null) {
-                    int cmp = compare(next.key, next.prefix, probe, probePrefix);
+                    int cmp = compare(next, probe, probePrefix, sequence);
                     if (cmp == 0 && flaw != Flaw.RETRY_IGNORES_EQUAL_KEY) {
                         store(next, value);
                         return;
@@ -258,7 +279,7 @@ final class PrefixSkipListProvider extends AbstractMemTableProvider {
                     if (casNext(prevs[level], level, nexts[level], node)) {
                         break;
                     }
-                    splice(probe, probePrefix, prevs, nexts, true);
+                    splice(probe, probePrefix, sequence, prevs, nexts, true);
                 }
             }
         }
@@ -279,15 +300,16 @@ final class PrefixSkipListProvider extends AbstractMemTableProvider {
         }
 
         @Override
-        protected Bytes doGet(Bytes key) {
+        protected Bytes doGet(Bytes key, long sequence) {
             byte[] probe = key.toByteArray();
             long probePrefix = prefix(probe);
             Node[] prevs = new Node[MAX_HEIGHT];
             Node[] nexts = new Node[MAX_HEIGHT];
-            splice(probe, probePrefix, prevs, nexts, false);
+            splice(probe, probePrefix, sequence, prevs, nexts,
+                    flaw == Flaw.READ_SEEKS_PAST_EQUAL_SEQUENCE);
             Node found = nexts[0];
             if (found == null || flaw != Flaw.GET_SKIPS_EQUALITY_CHECK
-                    && compare(found.key, found.prefix, probe, probePrefix) != 0) {
+                    && compareKeys(found.key, found.prefix, probe, probePrefix) != 0) {
                 return null;
             }
             return valueOf(found);
@@ -300,17 +322,34 @@ final class PrefixSkipListProvider extends AbstractMemTableProvider {
         }
 
         @Override
-        protected MemTableIterator doScan(Bound lower, Bound upper) {
-            return new Cursor(this, lower, upper);
+        protected MemTableIterator doScan(Bound lower, Bound upper, long sequence) {
+            return new Cursor(this, lower, upper, sequence, false);
         }
 
-        /** The first node at or after ({@code inclusive}) or after {@code key}, or null. */
+        @Override
+        protected MemTableIterator doVersions(Bound lower, Bound upper) {
+            return new Cursor(this, lower, upper, Long.MAX_VALUE, true);
+        }
+
+        /**
+         * The first node whose key is at or after ({@code inclusive}) or after {@code key}, or
+         * null: a search by key alone, so it lands on the key's newest version.
+         */
         Node seek(byte[] key, boolean inclusive) {
-            Node[] prevs = new Node[MAX_HEIGHT];
-            Node[] nexts = new Node[MAX_HEIGHT];
+            long keyPrefix = prefix(key);
             boolean skipEqual = !inclusive || flaw == Flaw.SEEK_STEPS_OVER_EQUAL_KEY;
-            splice(key, prefix(key), prevs, nexts, skipEqual);
-            return nexts[0];
+            Node prev = head;
+            Node next = null;
+            for (int level = MAX_HEIGHT - 1; level >= 0; level--) {
+                while ((next = next(prev, level)) != null) {
+                    int cmp = compareKeys(next.key, next.prefix, key, keyPrefix);
+                    if (cmp > 0 || cmp == 0 && !skipEqual) {
+                        break;
+                    }
+                    prev = next;
+                }
+            }
+            return next;
         }
 
         private static int randomHeight() {
@@ -319,10 +358,15 @@ final class PrefixSkipListProvider extends AbstractMemTableProvider {
         }
     }
 
-    /** A weakly consistent cursor over level 0, like the arena backend's. */
+    /**
+     * A weakly consistent cursor over level 0, like the arena backend's: every node
+     * ({@code versions()}), or the first node at or below the read sequence of each key.
+     */
     private static final class Cursor implements MemTableIterator {
         private final Table table;
         private final Flaw flaw;
+        private final long sequence;
+        private final boolean allVersions;
         private final byte[] upperKey;
         private final long upperPrefix;
         private final boolean upperInclusive;
@@ -330,10 +374,13 @@ final class PrefixSkipListProvider extends AbstractMemTableProvider {
         private Node pending;
         private Bytes key;
         private Bytes value;
+        private long nodeSequence;
 
-        Cursor(Table table, Bound lower, Bound upper) {
+        Cursor(Table table, Bound lower, Bound upper, long sequence, boolean allVersions) {
             this.table = table;
             this.flaw = table.flaw;
+            this.sequence = sequence;
+            this.allVersions = allVersions;
             this.upperKey = keyOf(upper);
             this.upperPrefix = upperKey == null ? 0 : table.prefix(upperKey);
             this.upperInclusive = upper.isInclusive();
@@ -353,7 +400,7 @@ final class PrefixSkipListProvider extends AbstractMemTableProvider {
             if (flaw == Flaw.CURSOR_NEEDS_NEXT_TO_START) {
                 pending = start;
             } else if (flaw == Flaw.FIRST_NODE_NOT_CHECKED_AGAINST_UPPER) {
-                arrive(start);
+                arrive(settle(start));
             } else {
                 moveTo(start);
             }
@@ -374,18 +421,26 @@ final class PrefixSkipListProvider extends AbstractMemTableProvider {
 
         @Override
         public Bytes key() {
-            if (node == null && (flaw != Flaw.STALE_ENTRY_PAST_END || key == null)) {
-                throw new NoSuchElementException("not positioned on an entry");
-            }
+            check();
             return key;
         }
 
         @Override
         public Bytes value() {
-            if (node == null && (flaw != Flaw.STALE_ENTRY_PAST_END || value == null)) {
+            check();
+            return value;
+        }
+
+        @Override
+        public long sequence() {
+            check();
+            return nodeSequence;
+        }
+
+        private void check() {
+            if (node == null && (flaw != Flaw.STALE_ENTRY_PAST_END || key == null)) {
                 throw new NoSuchElementException("not positioned on an entry");
             }
-            return value;
         }
 
         @Override
@@ -397,7 +452,13 @@ final class PrefixSkipListProvider extends AbstractMemTableProvider {
                 return;
             }
             if (node != null || flaw == Flaw.NEXT_PAST_END_THROWS) {
-                moveTo(Table.next(node, 0));
+                Node candidate = Table.next(node, 0);
+                if (!allVersions && flaw != Flaw.CURSOR_YIELDS_EVERY_VERSION) {
+                    while (candidate != null && table.sameKey(candidate, node)) {
+                        candidate = Table.next(candidate, 0); // older versions of this key
+                    }
+                }
+                moveTo(candidate);
             }
         }
 
@@ -407,14 +468,22 @@ final class PrefixSkipListProvider extends AbstractMemTableProvider {
             pending = null;
         }
 
-        private void moveTo(Node candidate) {
-            while (flaw == Flaw.CURSOR_SKIPS_TOMBSTONES && candidate != null && candidate.deleted) {
+        /** Skips the versions above the read sequence (and, with the flaw, tombstones). */
+        private Node settle(Node candidate) {
+            while (candidate != null && (!allVersions && candidate.sequence > sequence
+                    || flaw == Flaw.CURSOR_SKIPS_TOMBSTONES && candidate.deleted)) {
                 candidate = Table.next(candidate, 0);
             }
+            return candidate;
+        }
+
+        private void moveTo(Node candidate) {
+            candidate = settle(candidate);
             if (candidate != null && upperKey != null) {
                 int cmp = flaw == Flaw.UPPER_CHECKED_SIGNED
                         ? Arrays.compare(candidate.key, upperKey)
-                        : table.compare(candidate.key, candidate.prefix, upperKey, upperPrefix);
+                        : table.compareKeys(candidate.key, candidate.prefix, upperKey,
+                                upperPrefix);
                 boolean past = flaw == Flaw.UPPER_CHECKED_WITH_LESS_THAN ? cmp >= 0
                         : cmp > 0 || cmp == 0 && !upperInclusive;
                 if (past) {
@@ -429,6 +498,7 @@ final class PrefixSkipListProvider extends AbstractMemTableProvider {
             if (candidate != null) {
                 key = Bytes.wrap(candidate.key);
                 value = Table.valueOf(candidate);
+                nodeSequence = candidate.sequence;
             } else if (flaw != Flaw.STALE_ENTRY_PAST_END) {
                 key = null;
                 value = null;

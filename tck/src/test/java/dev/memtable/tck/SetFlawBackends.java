@@ -12,10 +12,12 @@ import dev.memtable.spi.AbstractMemTable;
 import dev.memtable.spi.AbstractMemTableProvider;
 import dev.memtable.spi.Capability;
 import dev.memtable.spi.MemTableProvider;
-import dev.memtable.spi.Ranges;
+import dev.memtable.spi.Versions;
+import dev.memtable.spi.Versions.Version;
 import dev.memtable.spi.Wal;
 import dev.memtable.spi.WalInspector;
 import dev.memtable.spi.WalProvider;
+import dev.memtable.spi.WalReplay;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,7 +27,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.function.Consumer;
 
 /** The broken backends of {@link SetFlaws}, each with one bug a backend author could make. */
 final class SetFlawBackends {
@@ -53,12 +54,13 @@ final class SetFlawBackends {
         @Override
         public AbstractMemTable create(long id) {
             return new AbstractMemTable(id) {
-                private volatile TreeMap<Bytes, Bytes> map = new TreeMap<>();
+                /** Never changed once installed (but for versions linked below a head). */
+                private volatile TreeMap<Bytes, Version> map = new TreeMap<>();
 
                 @Override
-                protected void doPut(Bytes key, Bytes value) {
-                    TreeMap<Bytes, Bytes> copy = new TreeMap<>(map);
-                    copy.put(key, value);
+                protected void doPut(Bytes key, Bytes value, long sequence) {
+                    TreeMap<Bytes, Version> copy = new TreeMap<>(map);
+                    Versions.put(copy, key, value, sequence);
                     // A copy of a large map takes long; yielding here gives the small tables of
                     // the kit the same window for another put to run in between.
                     Thread.yield();
@@ -66,13 +68,13 @@ final class SetFlawBackends {
                 }
 
                 @Override
-                protected Bytes doGet(Bytes key) {
-                    return map.get(key);
+                protected Bytes doGet(Bytes key, long sequence) {
+                    return Versions.get(map, key, sequence);
                 }
 
                 @Override
-                protected MemTableIterator doScan(Bound lower, Bound upper) {
-                    return Ranges.scan(new ConcurrentSkipListMap<>(map), lower, upper);
+                protected MemTableIterator doVersions(Bound lower, Bound upper) {
+                    return Versions.all(map, lower, upper);
                 }
 
                 @Override
@@ -122,22 +124,27 @@ final class SetFlawBackends {
         @Override
         public AbstractMemTable create(long id) {
             return new AbstractMemTable(id) {
-                private final ConcurrentSkipListMap<Bytes, Bytes> map =
+                private final ConcurrentSkipListMap<Bytes, Version> map =
                         new ConcurrentSkipListMap<>();
 
                 @Override
-                protected void doPut(Bytes key, Bytes value) {
-                    map.put(key, value);
+                protected void doPut(Bytes key, Bytes value, long sequence) {
+                    Versions.put(map, key, value, sequence);
                 }
 
                 @Override
-                protected Bytes doGet(Bytes key) {
-                    return map.get(key);
+                protected Bytes doGet(Bytes key, long sequence) {
+                    return Versions.get(map, key, sequence);
                 }
 
                 @Override
-                protected MemTableIterator doScan(Bound lower, Bound upper) {
-                    return Ranges.scan(map, lower, upper);
+                protected MemTableIterator doScan(Bound lower, Bound upper, long sequence) {
+                    return Versions.scan(map, lower, upper, sequence);
+                }
+
+                @Override
+                protected MemTableIterator doVersions(Bound lower, Bound upper) {
+                    return Versions.all(map, lower, upper);
                 }
 
                 @Override
@@ -162,7 +169,7 @@ final class SetFlawBackends {
         }
 
         @Override
-        public Wal recover(Path file, WalOptions options, Consumer<WriteBatch> replay)
+        public Wal recover(Path file, WalOptions options, WalReplay replay)
                 throws IOException {
             return new BufferedLog(inner.recover(file, options, replay), flaw);
         }
@@ -179,13 +186,17 @@ final class SetFlawBackends {
         }
     }
 
+    /** A record waiting in a {@link BufferedLog}. */
+    private record Pending(long sequence, WriteBatch batch) {
+    }
+
     /** A log whose appends wait in memory; positions count records. */
     private static final class BufferedLog implements Wal {
         private static final long LIMIT = 64 * 1024;
 
         private final Wal inner;
         private final BufferedLogBackend.Flaw flaw;
-        private final List<WriteBatch> pending = new ArrayList<>();
+        private final List<Pending> pending = new ArrayList<>();
         private long pendingBytes;
         private long records;
 
@@ -200,13 +211,13 @@ final class SetFlawBackends {
         }
 
         @Override
-        public long append(Bytes key, Bytes value) throws IOException {
-            return append(new WriteBatch().put(key, value));
+        public long append(Bytes key, Bytes value, long sequence) throws IOException {
+            return append(new WriteBatch().put(key, value), sequence);
         }
 
         @Override
-        public synchronized long append(WriteBatch batch) throws IOException {
-            pending.add(batch);
+        public synchronized long append(WriteBatch batch, long sequence) throws IOException {
+            pending.add(new Pending(sequence, batch));
             pendingBytes += batch.payloadBytes();
             if (pendingBytes >= LIMIT) {
                 writeOut();
@@ -241,8 +252,8 @@ final class SetFlawBackends {
         }
 
         private void writeOut() throws IOException {
-            for (WriteBatch b : pending) {
-                inner.append(b);
+            for (Pending p : pending) {
+                inner.append(p.batch(), p.sequence());
             }
             pending.clear();
             pendingBytes = 0;
@@ -312,8 +323,18 @@ final class SetFlawBackends {
         }
 
         @Override
+        public void put(Bytes key, Bytes value, long sequence) {
+            table.put(key, value, sequence);
+        }
+
+        @Override
         public void delete(Bytes key) {
             table.delete(key);
+        }
+
+        @Override
+        public void delete(Bytes key, long sequence) {
+            table.delete(key, sequence);
         }
 
         @Override
@@ -322,13 +343,38 @@ final class SetFlawBackends {
         }
 
         @Override
+        public void write(WriteBatch batch, long sequence) {
+            table.write(batch, sequence);
+        }
+
+        @Override
         public Optional<Bytes> get(Bytes key) {
             return table.get(key);
         }
 
         @Override
+        public Optional<Bytes> get(Bytes key, long sequence) {
+            return table.get(key, sequence);
+        }
+
+        @Override
         public MemTableIterator scan(Bound lower, Bound upper) {
             return table.scan(lower, upper);
+        }
+
+        @Override
+        public MemTableIterator scan(Bound lower, Bound upper, long sequence) {
+            return table.scan(lower, upper, sequence);
+        }
+
+        @Override
+        public MemTableIterator versions(Bound lower, Bound upper) {
+            return table.versions(lower, upper);
+        }
+
+        @Override
+        public long lastSequence() {
+            return table.lastSequence();
         }
 
         @Override
