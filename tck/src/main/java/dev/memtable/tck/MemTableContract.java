@@ -21,7 +21,7 @@ import dev.memtable.spi.MemTableProvider;
 public abstract class MemTableContract implements BasicRules, OrderingRules, ScanRules,
         IteratorRules, SizeRules, LimitRules, BadInputRules, CloseRules, BatchRules,
         ConcurrencyRules, DifferentialRules, WalRules, FaultRules, MemTableSetRules,
-        SequenceRules, SequenceLogRules, VersionConcurrencyRules {
+        SequenceRules, SequenceLogRules, VersionConcurrencyRules, SnapshotRules {
 
     private final TableFixture fixture = new TableFixture(this::provider);
 
