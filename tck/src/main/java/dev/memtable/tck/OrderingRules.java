@@ -155,9 +155,23 @@ public interface OrderingRules extends ContractSupport {
             }
         }
         expected.sort(ReferenceModel.UNSIGNED); // the byte-by-byte order, written out there
-        for (int i = expected.size() - 1; i >= 0; i--) {
-            t.put(expected.get(i), value("v" + i));
+        // Three insertion orders, each into its own table: descending, ascending, and from both
+        // ends inwards. A comparator that is wrong for only some pairs of lengths is not even a
+        // consistent order; where it misplaces a key then depends on the nodes a search happens
+        // to compare it with, so one insertion order alone can miss it on some runs.
+        int n = expected.size();
+        for (int order = 0; order < 3; order++) {
+            MemTable table = order == 0 ? t : newTable();
+            for (int j = 0; j < n; j++) {
+                int i = order == 0 ? n - 1 - j
+                        : order == 1 ? j : (j % 2 == 0 ? j / 2 : n - 1 - j / 2);
+                table.put(expected.get(i), value("v" + i));
+            }
+            checkHighBitOrder(table, expected, order);
         }
+    }
+
+    private void checkHighBitOrder(MemTable t, List<Bytes> expected, int insertionOrder) {
         List<Bytes> got = keys(contents(t));
         for (int i = 0; i < Math.min(got.size(), expected.size()); i++) {
             if (!got.get(i).equals(expected.get(i))) {
@@ -169,7 +183,8 @@ public interface OrderingRules extends ContractSupport {
                 }
                 fail("scan order wrong at index " + i + " of " + expected.size() + ": expected "
                         + a.toHex() + " but got " + b.toHex() + " (they differ at byte " + at
-                        + ")");
+                        + "; keys inserted " + (insertionOrder == 0 ? "descending"
+                        : insertionOrder == 1 ? "ascending" : "from both ends inwards") + ")");
             }
         }
         assertEquals(expected.size(), got.size(), "number of keys a scan yields");
