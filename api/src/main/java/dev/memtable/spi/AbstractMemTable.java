@@ -127,7 +127,8 @@ public abstract class AbstractMemTable implements MemTable {
      * Returns an iterator over the version visible at {@code sequence} of each key between the
      * bounds (keys with none left out), ascending and weakly consistent, positioned on the first
      * one. The default filters {@link #doVersions} through {@link Versions#visible}. Same
-     * preconditions as {@code doVersions}; {@code sequence >= 0}.
+     * preconditions as {@code doVersions}; {@code sequence >= 1} (a scan at 0 sees nothing and is
+     * answered before this is called).
      */
     protected MemTableIterator doScan(Bound lower, Bound upper, long sequence) {
         return Versions.visible(doVersions(lower, upper), sequence);
@@ -271,9 +272,10 @@ public abstract class AbstractMemTable implements MemTable {
         Objects.requireNonNull(upper, "upper");
         MemTable.checkReadSequence(sequence);
         checkOpen();
-        // An empty range gets the shared empty iterator, still guarded: closing it, or the table,
+        // An empty range, or sequence 0 (before every write: nothing is visible), gets the shared
+        // empty iterator without asking the backend, still guarded: closing it, or the table,
         // must make it refuse use like any other iterator of this table.
-        return new GuardedIterator(Bound.isEmptyRange(lower, upper)
+        return new GuardedIterator(this, sequence == 0 || Bound.isEmptyRange(lower, upper)
                 ? MemTableIterator.empty() : doScan(lower, upper, sequence));
     }
 
@@ -282,7 +284,7 @@ public abstract class AbstractMemTable implements MemTable {
         Objects.requireNonNull(lower, "lower");
         Objects.requireNonNull(upper, "upper");
         checkOpen();
-        return new GuardedIterator(Bound.isEmptyRange(lower, upper)
+        return new GuardedIterator(this, Bound.isEmptyRange(lower, upper)
                 ? MemTableIterator.empty() : doVersions(lower, upper));
     }
 
@@ -493,62 +495,6 @@ public abstract class AbstractMemTable implements MemTable {
             }
         }
         return n == s.length ? s : Arrays.copyOf(s, n);
-    }
-
-    /** Makes a backend iterator refuse use after it or its table is closed. */
-    private final class GuardedIterator implements MemTableIterator {
-        private final MemTableIterator inner;
-        private boolean iteratorOpen = true;
-
-        GuardedIterator(MemTableIterator inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public boolean isValid() {
-            return iteratorOpen && open && inner.isValid();
-        }
-
-        @Override
-        public Bytes key() {
-            check();
-            return inner.key();
-        }
-
-        @Override
-        public Bytes value() {
-            check();
-            return inner.value();
-        }
-
-        @Override
-        public long sequence() {
-            check();
-            return inner.sequence();
-        }
-
-        @Override
-        public void next() {
-            check();
-            inner.next();
-        }
-
-        @Override
-        public void close() {
-            if (iteratorOpen) {
-                iteratorOpen = false;
-                inner.close();
-            }
-        }
-
-        private void check() {
-            if (!iteratorOpen) {
-                throw new IllegalStateException("iterator is closed");
-            }
-            if (!open) {
-                throw new IllegalStateException("memtable " + id + " is closed");
-            }
-        }
     }
 
     /**

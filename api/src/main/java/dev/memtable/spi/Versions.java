@@ -167,7 +167,8 @@ public final class Versions {
      */
     public static MemTableIterator scan(NavigableMap<Bytes, Version> map, Bound lower,
                                         Bound upper, long sequence) {
-        return new VisibleCursor(Ranges.view(map, lower, upper).entrySet().iterator(), sequence);
+        return new ChainCursor(Ranges.view(map, lower, upper).entrySet().iterator(), sequence,
+                false);
     }
 
     /**
@@ -177,7 +178,8 @@ public final class Versions {
      */
     public static MemTableIterator all(NavigableMap<Bytes, Version> map, Bound lower,
                                        Bound upper) {
-        return new AllVersionsCursor(Ranges.view(map, lower, upper).entrySet().iterator());
+        return new ChainCursor(Ranges.view(map, lower, upper).entrySet().iterator(),
+                Long.MAX_VALUE, true);
     }
 
     /**
@@ -198,31 +200,47 @@ public final class Versions {
                 "iterator is not positioned on an entry (isValid() is false)");
     }
 
-    /** The visible version of each map entry. */
-    private static final class VisibleCursor implements MemTableIterator {
+    /**
+     * A cursor over a map of version chains: the version visible at a sequence of each key (keys
+     * without one skipped), or every version, newest first within a key. It keeps the value it
+     * read on arriving at a version, so a later rewrite of that version does not change what it
+     * hands out.
+     */
+    private static final class ChainCursor implements MemTableIterator {
         private final Iterator<Map.Entry<Bytes, Version>> entries;
         private final long sequence;
+        private final boolean allVersions;
         private Bytes key;
         private Version version;
+        private Bytes value;
 
-        VisibleCursor(Iterator<Map.Entry<Bytes, Version>> entries, long sequence) {
+        /** Over every version if {@code allVersions}, else at {@code sequence}. */
+        ChainCursor(Iterator<Map.Entry<Bytes, Version>> entries, long sequence,
+                    boolean allVersions) {
             this.entries = entries;
             this.sequence = sequence;
-            advance();
+            this.allVersions = allVersions;
+            nextKey();
         }
 
-        private void advance() {
+        private void nextKey() {
             while (entries.hasNext()) {
                 Map.Entry<Bytes, Version> e = entries.next();
-                Version v = e.getValue().visibleAt(sequence);
+                Version v = allVersions ? e.getValue() : e.getValue().visibleAt(sequence);
                 if (v != null) {
-                    key = e.getKey();
-                    version = v;
+                    arrive(e.getKey(), v);
                     return;
                 }
             }
             key = null;
             version = null;
+            value = null;
+        }
+
+        private void arrive(Bytes k, Version v) {
+            key = k;
+            version = v;
+            value = v.value;
         }
 
         @Override
@@ -232,95 +250,26 @@ public final class Versions {
 
         @Override
         public Bytes key() {
-            if (key == null) {
-                throw noEntry();
-            }
+            check();
             return key;
         }
 
         @Override
         public Bytes value() {
-            if (key == null) {
-                throw noEntry();
-            }
-            return version.value;
-        }
-
-        @Override
-        public long sequence() {
-            if (key == null) {
-                throw noEntry();
-            }
-            return version.sequence;
-        }
-
-        @Override
-        public void next() {
-            if (key != null) {
-                advance();
-            }
-        }
-
-        @Override
-        public void close() {
-            key = null;
-            version = null;
-        }
-    }
-
-    /** Every version of each map entry, newest first within a key. */
-    private static final class AllVersionsCursor implements MemTableIterator {
-        private final Iterator<Map.Entry<Bytes, Version>> entries;
-        private Bytes key;
-        private Version version;
-        /** The value read when the cursor reached {@link #version} (it may be replaced later). */
-        private Bytes value;
-
-        AllVersionsCursor(Iterator<Map.Entry<Bytes, Version>> entries) {
-            this.entries = entries;
-            nextKey();
-        }
-
-        private void nextKey() {
-            if (entries.hasNext()) {
-                Map.Entry<Bytes, Version> e = entries.next();
-                key = e.getKey();
-                version = e.getValue();
-                value = version.value;
-            } else {
-                key = null;
-                version = null;
-                value = null;
-            }
-        }
-
-        @Override
-        public boolean isValid() {
-            return key != null;
-        }
-
-        @Override
-        public Bytes key() {
-            if (key == null) {
-                throw noEntry();
-            }
-            return key;
-        }
-
-        @Override
-        public Bytes value() {
-            if (key == null) {
-                throw noEntry();
-            }
+            check();
             return value;
         }
 
         @Override
         public long sequence() {
+            check();
+            return version.sequence;
+        }
+
+        private void check() {
             if (key == null) {
                 throw noEntry();
             }
-            return version.sequence;
         }
 
         @Override
@@ -329,9 +278,8 @@ public final class Versions {
                 return;
             }
             Version older = version.older;
-            if (older != null) {
-                version = older;
-                value = older.value;
+            if (allVersions && older != null) {
+                arrive(key, older);
             } else {
                 nextKey();
             }

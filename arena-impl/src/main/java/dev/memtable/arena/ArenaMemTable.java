@@ -47,15 +47,10 @@ final class ArenaMemTable extends AbstractMemTable {
      *
      * <p>Walks level 0 of the list: for each key, yields its first version at or below
      * {@code sequence} and skips the key's remaining versions, which are adjacent; a key whose
-     * versions are all above {@code sequence} is passed over. At sequence 0 nothing is visible,
-     * so the range is not walked at all.
+     * versions are all above {@code sequence} is passed over.
      */
     @Override
     protected MemTableIterator doScan(Bound lower, Bound upper, long sequence) {
-        if (sequence == 0) {
-            list(); // refuses a closed table like every hook
-            return MemTableIterator.empty();
-        }
         return new ArenaIterator(this, lower, upper, sequence);
     }
 

@@ -192,8 +192,9 @@
  * A scan at sequence {@code s} passes over nodes above {@code s}, yields the first node of a key
  * at or below it, then skips the following nodes whose key bytes equal those of the node it just
  * yielded (a length check and one 8-byte compare tell a different key almost always); a key with
- * no version at or below {@code s} is passed over whole. A scan at 0 sees nothing and walks
- * nothing. Weakly consistent: internal keys come strictly ascending and never twice (level 0 is
+ * no version at or below {@code s} is passed over whole (a scan at 0 never gets here:
+ * {@code AbstractMemTable} answers it, for every backend, with an empty iterator). Weakly
+ * consistent: internal keys come strictly ascending and never twice (level 0 is
  * sorted and nodes never move or disappear), so a scan yields each key once, even if an older
  * version of the key it just yielded is inserted behind it; the value is the one current when the
  * cursor arrived at the node; versions inserted ahead of the cursor are seen, those behind it are

@@ -318,19 +318,7 @@ public final class MemTableSet implements Closeable {
      * @throws IllegalStateException if the set is closed
      */
     public Snapshot snapshot() {
-        while (true) {
-            rotation.checkOpen();
-            // The sequence first, then the tables: every table holding a version at or below the
-            // sequence is then in the snapshot (or was released before it, as for any read).
-            long sequence = rotation.sequences().published();
-            watermark.add(sequence);
-            Tables now = rotation.tables();
-            int[] tokens = now.pinAll();
-            if (tokens != null) {
-                return new Snapshot(sequence, rotation, watermark, now.newestFirst(), tokens);
-            }
-            watermark.remove(sequence); // a table was released meanwhile: take the new state
-        }
+        return Snapshot.take(rotation, watermark);
     }
 
     /**
@@ -369,20 +357,7 @@ public final class MemTableSet implements Closeable {
      */
     public MemTableIterator versionsToFlush(MemTable table) {
         Objects.requireNonNull(table, "table");
-        TableSlot slot = rotation.immutableSlot(table);
-        int token = slot.pin();
-        if (token < 0) {
-            throw new IllegalStateException("memtable " + table.id() + " was released while the"
-                    + " flush was being prepared");
-        }
-        MemTableIterator all;
-        try {
-            all = slot.table.versions(Bound.unbounded(), Bound.unbounded());
-        } catch (RuntimeException e) {
-            slot.unpin(token);
-            throw e;
-        }
-        return new RetainedVersions(all, watermark.sequences(), () -> slot.unpin(token));
+        return RetainedVersions.of(rotation.immutableSlot(table), watermark.sequences());
     }
 
     // ------------------------------------------------------------------ flush hand-off

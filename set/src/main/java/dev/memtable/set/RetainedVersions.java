@@ -1,5 +1,6 @@
 package dev.memtable.set;
 
+import dev.memtable.Bound;
 import dev.memtable.Bytes;
 import dev.memtable.MemTableIterator;
 
@@ -17,6 +18,28 @@ final class RetainedVersions implements MemTableIterator {
     private final long[] snapshots;
     private final Runnable onClose;
     private boolean closed;
+
+    /**
+     * Returns what a flush of {@code slot}'s table keeps while the snapshots at
+     * {@code snapshots} (ascending) are open; the table stays pinned until the result is closed.
+     *
+     * @throws IllegalStateException if the table was released before it could be pinned
+     */
+    static RetainedVersions of(TableSlot slot, long[] snapshots) {
+        int token = slot.pin();
+        if (token < 0) {
+            throw new IllegalStateException("memtable " + slot.id() + " was released while the"
+                    + " flush was being prepared");
+        }
+        MemTableIterator all;
+        try {
+            all = slot.table.versions(Bound.unbounded(), Bound.unbounded());
+        } catch (RuntimeException e) {
+            slot.unpin(token);
+            throw e;
+        }
+        return new RetainedVersions(all, snapshots, () -> slot.unpin(token));
+    }
 
     RetainedVersions(MemTableIterator all, long[] snapshots, Runnable onClose) {
         this.all = all;

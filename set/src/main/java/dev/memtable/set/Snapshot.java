@@ -44,8 +44,30 @@ public final class Snapshot implements AutoCloseable {
     private final AtomicInteger holders = new AtomicInteger(1);
     private final AtomicBoolean closed = new AtomicBoolean();
 
+    /**
+     * Takes a snapshot of {@code rotation}'s tables at its published sequence and registers it in
+     * {@code watermark}: what {@link MemTableSet#snapshot()} returns.
+     *
+     * @throws IllegalStateException if the set is closed
+     */
+    static Snapshot take(TableRotation rotation, Watermark watermark) {
+        while (true) {
+            rotation.checkOpen();
+            // The sequence first, then the tables: every table holding a version at or below the
+            // sequence is then in the snapshot (or was released before it, as for any read).
+            long sequence = rotation.sequences().published();
+            watermark.add(sequence);
+            Tables now = rotation.tables();
+            int[] tokens = now.pinAll();
+            if (tokens != null) {
+                return new Snapshot(sequence, rotation, watermark, now.newestFirst(), tokens);
+            }
+            watermark.remove(sequence); // a table was released meanwhile: take the new state
+        }
+    }
+
     /** A snapshot over {@code tables}, pinned by the caller with {@code tokens}, registered. */
-    Snapshot(long sequence, TableRotation rotation, Watermark watermark, TableSlot[] tables,
+    private Snapshot(long sequence, TableRotation rotation, Watermark watermark, TableSlot[] tables,
              int[] tokens) {
         this.sequence = sequence;
         this.rotation = rotation;

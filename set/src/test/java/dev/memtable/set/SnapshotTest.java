@@ -222,6 +222,20 @@ class SnapshotTest {
         }
     }
 
+    /** A table released between the check and the pin cannot be flushed: it says so. */
+    @Test
+    void versionsToFlush_ofATableReleasedMeanwhileIsRefused() throws IOException {
+        TableSlot slot = new TableSlot(TestBackend.concurrent().create(7), null);
+        slot.table.put(b("a"), b("1"));
+        try (MemTableIterator it = RetainedVersions.of(slot, new long[0])) {
+            assertEquals(List.of("a@1=1"), versions(it), "pinned while read");
+        }
+        slot.release(); // nobody pins it: closed now
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> RetainedVersions.of(slot, new long[0]));
+        assertTrue(e.getMessage().contains("memtable 7 was released"), e.getMessage());
+    }
+
     @Test
     void build_restoresTheCounterFromTheLogs() throws IOException {
         Path dir = tmp.resolve("wal");
