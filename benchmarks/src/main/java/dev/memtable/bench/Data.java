@@ -1,12 +1,12 @@
 package dev.memtable.bench;
 
-import java.util.Arrays;
-import java.util.SplittableRandom;
+import dev.memtable.cli.Workload;
 
 /**
  * The data every benchmark uses: 16-byte keys, random or ascending, and a pool of random values.
  * Everything is generated from fixed seeds, so every contender and every fork sees the same keys
- * in the same order.
+ * in the same order. Random keys, values and seeds are {@link Workload}'s, the definition that
+ * {@code memtable bench} uses too, so both measure on the same data.
  */
 final class Data {
 
@@ -14,20 +14,20 @@ final class Data {
     static final int KEY_LENGTH = 16;
 
     /** Seed of the keys that are present in a filled table. */
-    static final long PRESENT_SEED = 0x5eed_0001L;
+    static final long PRESENT_SEED = Workload.PRESENT_SEED;
 
     /** Seed of the probe keys that are absent from it. */
-    static final long ABSENT_SEED = 0x5eed_0002L;
+    static final long ABSENT_SEED = Workload.ABSENT_SEED;
 
     /** Seed of the value pool. */
-    static final long VALUE_SEED = 0x5eed_0003L;
+    static final long VALUE_SEED = Workload.VALUE_SEED;
 
     /**
      * How many distinct values the pool holds: a put stores a reference (or a copy) of one of
      * them. A pool keeps the harness's own memory small for 1-KiB values; the contenders that
      * copy values (RocksDB) still copy every byte.
      */
-    static final int VALUE_POOL = 1024;
+    static final int VALUE_POOL = Workload.VALUE_POOL;
 
     private Data() {
     }
@@ -38,15 +38,7 @@ final class Data {
      * "absent" probe keys are guaranteed absent without a lookup.
      */
     static byte[][] randomKeys(int n, long seed, int lastBit) {
-        SplittableRandom random = new SplittableRandom(seed);
-        byte[][] keys = new byte[n][];
-        for (int i = 0; i < n; i++) {
-            byte[] k = new byte[KEY_LENGTH];
-            random.nextBytes(k);
-            k[KEY_LENGTH - 1] = (byte) ((k[KEY_LENGTH - 1] & ~1) | (lastBit & 1));
-            keys[i] = k;
-        }
-        return keys;
+        return Workload.randomKeys(n, KEY_LENGTH, seed, lastBit);
     }
 
     /** Returns the keys 0, 1, …, n − 1 as 16-byte big-endian numbers, in ascending order. */
@@ -66,24 +58,16 @@ final class Data {
 
     /** Returns {@link #VALUE_POOL} random values of {@code size} bytes each. */
     static byte[][] values(int size) {
-        SplittableRandom random = new SplittableRandom(VALUE_SEED);
-        byte[][] values = new byte[VALUE_POOL][];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = new byte[size];
-            random.nextBytes(values[i]);
-        }
-        return values;
+        return Workload.values(size);
     }
 
     /** Returns the value the {@code i}-th put uses. */
     static byte[] valueFor(byte[][] pool, int i) {
-        return pool[i & (VALUE_POOL - 1)];
+        return Workload.valueFor(pool, i);
     }
 
     /** Returns a copy of {@code keys} in ascending unsigned order. */
     static byte[][] sorted(byte[][] keys) {
-        byte[][] copy = keys.clone();
-        Arrays.sort(copy, Arrays::compareUnsigned);
-        return copy;
+        return Workload.sorted(keys);
     }
 }

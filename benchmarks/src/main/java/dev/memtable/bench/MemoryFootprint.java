@@ -1,18 +1,15 @@
 package dev.memtable.bench;
 
+import dev.memtable.cli.ChildJvm;
 import dev.memtable.cli.HeapProbe;
-import java.io.BufferedReader;
+import dev.memtable.cli.Workload;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 /**
@@ -126,36 +123,23 @@ public final class MemoryFootprint {
 
     private static Footprint inChild(String contender, int entries, int valueSize, String jvmArgs)
             throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (String a : jvmArgs.trim().split("\\s+")) {
-            if (!a.isEmpty()) {
-                command.add(a);
-            }
-        }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"),
-                MemoryFootprint.class.getName(), "--child", contender,
-                "--entries", Integer.toString(entries), "--value-size",
-                Integer.toString(valueSize)));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        Footprint result = null;
+        List<String> command = ChildJvm.command(ChildJvm.options(jvmArgs), MemoryFootprint.class,
+                List.of("--child", contender, "--entries", Integer.toString(entries),
+                        "--value-size", Integer.toString(valueSize)));
+        Footprint[] result = new Footprint[1];
         List<String> output = new ArrayList<>();
-        try (BufferedReader in = new BufferedReader(
-                new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = in.readLine()) != null; ) {
-                if (line.startsWith(RESULT)) {
-                    result = Footprint.parse(line);
-                } else {
-                    output.add(line);
-                }
+        int exit = ChildJvm.run(command, line -> {
+            if (line.startsWith(RESULT)) {
+                result[0] = Footprint.parse(line);
+            } else {
+                output.add(line);
             }
-        }
-        int exit = p.waitFor();
-        if (exit != 0 || result == null) {
+        });
+        if (exit != 0 || result[0] == null) {
             throw new IllegalStateException("measuring " + contender + " failed (exit " + exit
                     + "):\n" + String.join("\n", output));
         }
-        return result;
+        return result[0];
     }
 
     // ------------------------------------------------------------------ the child
@@ -216,14 +200,7 @@ public final class MemoryFootprint {
             gcBefore = collections();
             long a0 = threads.getCurrentThreadAllocatedBytes();
             long start = System.nanoTime();
-            SplittableRandom random = new SplittableRandom(Data.PRESENT_SEED);
-            for (int i = 0; i < entries; i++) {
-                byte[] key = new byte[Data.KEY_LENGTH];
-                random.nextBytes(key);
-                byte[] value = new byte[valueSize];
-                random.nextBytes(value);
-                table.put(key, value);
-            }
+            Workload.loadFresh(entries, Data.KEY_LENGTH, valueSize, table::put);
             millis = (System.nanoTime() - start) / 1_000_000;
             allocated = Math.max(0,
                     threads.getCurrentThreadAllocatedBytes() - a0 - inputAllocation);
@@ -233,16 +210,10 @@ public final class MemoryFootprint {
 
     /** Generates the same arrays as the load, keeping none; returns a value so none is elided. */
     private static long generateOnly(int entries, int valueSize) {
-        SplittableRandom random = new SplittableRandom(Data.PRESENT_SEED);
-        long sum = 0;
-        for (int i = 0; i < entries; i++) {
-            byte[] key = new byte[Data.KEY_LENGTH];
-            random.nextBytes(key);
-            byte[] value = new byte[valueSize];
-            random.nextBytes(value);
-            sum += key[0] + value[0];
-        }
-        return sum;
+        long[] sum = new long[1];
+        Workload.loadFresh(entries, Data.KEY_LENGTH, valueSize,
+                (key, value) -> sum[0] += key[0] + value[0]);
+        return sum[0];
     }
 
     private static long bufferPools() {

@@ -15,78 +15,148 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 
 /**
- * The standard workload of {@code memtable bench}, run against one backend: random puts, point
- * gets of present keys, a full scan, heap bytes per entry (measured by {@link HeapProbe} around
- * the puts, the same probe the benchmarks' memory figures use), synced WAL writes from several
- * threads, and recovery of the log. Keys are derived from their index by a mixing function, so
- * nothing is held outside the table while its heap use is measured.
+ * The standard workload of {@code memtable bench}, run against one backend in the JVM that
+ * {@link BenchCommand} started for it. Every phase measures what the JMH suite in
+ * {@code benchmarks/} measures, the same way, on the same data ({@link Workload}), so the two
+ * agree:
+ * <ul>
+ *   <li><b>heap B/entry</b>: {@link HeapProbe} around a load of freshly allocated random keys and
+ *       values (the suite's {@code MemoryFootprint});</li>
+ *   <li><b>puts/s</b>: fills of a fresh, empty table with the random keys; warm-up fills, then
+ *       measured fills; entries / mean fill time ({@code PutBenchmark.randomPut}). With several
+ *       threads, thread {@code i} of {@code n} puts keys {@code i, i + n, …};</li>
+ *   <li><b>gets/s</b>: present keys chosen uniformly at random, an order unrelated to insertion,
+ *       in timed rounds on a filled table; operations / time, summed over threads
+ *       ({@code ReadBenchmark.getHit});</li>
+ *   <li><b>scans/s</b>: 100 consecutive entries from a random present key
+ *       ({@code ScanBenchmark.scan}, {@code scanLength=100});</li>
+ *   <li>synced WAL writes from several threads, and recovery of a log of every entry.</li>
+ * </ul>
  */
 final class BenchRunner {
 
-    /** Sizes and thread counts of one run. */
+    /** Sizes, thread counts and rounds of one run. */
     record Settings(int entries, int keySize, int valueSize, int threads, int walWrites,
-                    int walThreads) {
+                    int walThreads, int warmups, int iterations, double seconds) {
     }
 
     /** What one backend achieved. */
     record Result(String backend, double putsPerSecond, double getsPerSecond,
-                  double scannedPerSecond, double heapBytesPerEntry, double payloadBytesPerEntry,
-                  double walSyncedWritesPerSecond, double recoveryMillis, double recoveryMbPerSecond) {
+                  double scansPerSecond, double heapBytesPerEntry, double payloadBytesPerEntry,
+                  double walSyncedWritesPerSecond, double recoveryMillis,
+                  double recoveryMbPerSecond) {
     }
 
     /** The phases, for progress reporting. */
-    static final String[] PHASES = {"puts", "gets", "scan", "WAL synced writes", "recovery"};
+    static final String[] PHASES = {"heap", "puts", "gets", "scans", "WAL synced writes",
+            "recovery"};
+
+    /** Entries each scan reads. */
+    static final int SCAN_LENGTH = 100;
 
     private final Settings settings;
     private final Path scratch;
+    private final byte[][] keys;
+    private final byte[][] values;
 
     BenchRunner(Settings settings, Path scratch) {
         this.settings = settings;
         this.scratch = scratch;
+        this.keys = Workload.randomKeys(settings.entries(), settings.keySize(),
+                Workload.PRESENT_SEED, 0);
+        this.values = Workload.values(settings.valueSize());
     }
 
     /** Runs every phase on {@code provider}; {@code progress} gets (phase index, fraction ‰). */
     Result run(MemTableProvider provider, PhaseListener progress) throws IOException {
-        MemTable table = provider.create(1);
+        int n = settings.entries();
+        HeapProbe.Footprint heap;
+        try (MemTable probed = provider.create(1)) {
+            heap = HeapProbe.ofThisJvm().measure(probed, n, t -> Workload.loadFresh(n,
+                    settings.keySize(), settings.valueSize(),
+                    (k, v) -> t.put(Bytes.wrap(k), Bytes.wrap(v))));
+        }
+        progress.at(0, 1000);
+
+        int fills = settings.warmups() + settings.iterations();
+        double measuredSeconds = 0;
+        MemTable table = null;
         try {
-            double[] putRate = new double[1];
-            HeapProbe.Footprint heap = HeapProbe.ofThisJvm().measure(table, settings.entries,
-                    t -> putRate[0] = timedParallel(settings.entries, settings.threads,
-                            i -> t.put(key(i), value(i)), done -> progress.at(0, done)));
-            double puts = putRate[0];
-            double gets = timedParallel(settings.entries, settings.threads, i -> {
-                if (table.get(key(i)).isEmpty()) {
-                    throw new IllegalStateException(provider.name() + " lost key " + i);
+            for (int f = 0; f < fills; f++) {
+                if (table != null) {
+                    table.close();
                 }
-            }, done -> progress.at(1, done));
-            long start = System.nanoTime();
-            long scanned = 0;
-            try (MemTableIterator it = table.scan(Bound.unbounded(), Bound.unbounded())) {
-                for (; it.isValid(); it.next()) {
-                    if (it.value().isEmpty()) {
-                        throw new IllegalStateException("unexpected tombstone at " + it.key());
+                MemTable t = provider.create(10 + f);
+                table = t;
+                int threads = settings.threads();
+                double s = timed(threads, thread -> {
+                    for (int i = thread; i < n; i += threads) {
+                        t.put(Bytes.wrap(keys[i]), Bytes.wrap(Workload.valueFor(values, i)));
                     }
-                    if (++scanned % 4096 == 0) {
-                        progress.at(2, scanned * 1000 / settings.entries);
+                });
+                if (f >= settings.warmups()) {
+                    measuredSeconds += s;
+                }
+                progress.at(1, (f + 1) * 1000L / fills);
+            }
+            double puts = n / (measuredSeconds / settings.iterations());
+            checkFilled(provider, table);
+
+            MemTable filled = table;
+            double gets = rounds(2, progress, () -> {
+                ThreadLocalRandom random = ThreadLocalRandom.current();
+                if (filled.get(Bytes.wrap(keys[random.nextInt(n)])).isEmpty()) {
+                    throw new IllegalStateException(provider.name() + " lost a key");
+                }
+            });
+            byte[][] sorted = Workload.sorted(keys);
+            int starts = Math.max(1, n - SCAN_LENGTH);
+            double scans = rounds(3, progress, () -> {
+                int from = ThreadLocalRandom.current().nextInt(starts);
+                int read = 0;
+                try (MemTableIterator it = filled.scan(Bound.included(Bytes.wrap(sorted[from])),
+                        Bound.unbounded())) {
+                    for (; it.isValid() && read < SCAN_LENGTH; it.next()) {
+                        if (it.value().isEmpty()) {
+                            throw new IllegalStateException("unexpected tombstone at "
+                                    + it.key());
+                        }
+                        read++;
                     }
                 }
-            }
-            double scanRate = scanned / seconds(start);
-            if (scanned != settings.entries) {
-                throw new IllegalStateException(provider.name() + " scanned " + scanned
-                        + " entries, expected " + settings.entries);
-            }
+                if (read != Math.min(SCAN_LENGTH, n - from)) {
+                    throw new IllegalStateException(provider.name() + " scanned " + read
+                            + " entries from key " + from + ", expected "
+                            + Math.min(SCAN_LENGTH, n - from));
+                }
+            });
+            table.close();
+            table = null;
             double walRate = walSyncedWrites(provider, progress);
             double[] recovery = recovery(provider, progress);
-            return new Result(provider.name(), puts, gets, scanRate, heap.bytesPerEntry(),
-                    settings.keySize + settings.valueSize, walRate, recovery[0], recovery[1]);
+            return new Result(provider.name(), puts, gets, scans, heap.bytesPerEntry(),
+                    settings.keySize() + settings.valueSize(), walRate, recovery[0],
+                    recovery[1]);
         } finally {
-            table.close();
+            if (table != null) {
+                table.close();
+            }
+        }
+    }
+
+    private void checkFilled(MemTableProvider provider, MemTable table) {
+        int n = settings.entries();
+        for (int i : new int[] {0, n / 2, n - 1}) {
+            if (table.get(Bytes.wrap(keys[i])).isEmpty()) {
+                throw new IllegalStateException(provider.name() + " lost key " + i
+                        + " of the fill");
+            }
         }
     }
 
@@ -95,28 +165,72 @@ final class BenchRunner {
         void at(int phase, long perMille);
     }
 
+    /**
+     * Runs {@code op} on every thread for the warm-up rounds, then the measured rounds, each
+     * {@code seconds} long; returns operations per second over the measured rounds, summed over
+     * the threads.
+     */
+    private double rounds(int phase, PhaseListener progress, Runnable op) {
+        int rounds = settings.warmups() + settings.iterations();
+        long nanos = (long) (settings.seconds() * 1e9);
+        long ops = 0;
+        double seconds = 0;
+        for (int r = 0; r < rounds; r++) {
+            long[] counts = new long[settings.threads()];
+            double s = timed(settings.threads(), thread -> {
+                long deadline = System.nanoTime() + nanos;
+                long count = 0;
+                do {
+                    for (int i = 0; i < 64; i++) {
+                        op.run();
+                    }
+                    count += 64;
+                } while (System.nanoTime() < deadline);
+                counts[thread] = count;
+            });
+            if (r >= settings.warmups()) {
+                for (long c : counts) {
+                    ops += c;
+                }
+                seconds += s;
+            }
+            progress.at(phase, (r + 1) * 1000L / rounds);
+        }
+        return ops / seconds;
+    }
+
     private double walSyncedWrites(MemTableProvider provider, PhaseListener progress)
             throws IOException {
         Path file = scratch.resolve(provider.name() + "-sync.wal");
         Files.deleteIfExists(file);
+        int writes = settings.walWrites();
+        int threads = settings.walThreads();
         try (MemTable table = provider.createWithWal(2, file,
                 WalOptions.defaults().withSyncPolicy(SyncPolicy.EVERY_WRITE))) {
-            return timedParallel(settings.walWrites, settings.walThreads,
-                    i -> table.put(key(i), value(i)), done -> progress.at(3, done));
+            double s = timed(threads, thread -> {
+                for (int i = thread; i < writes; i += threads) {
+                    table.put(Bytes.wrap(keys[i % keys.length]),
+                            Bytes.wrap(Workload.valueFor(values, i)));
+                }
+            });
+            progress.at(4, 1000);
+            return writes / s;
         } finally {
             Files.deleteIfExists(file);
         }
     }
 
-    private double[] recovery(MemTableProvider provider, PhaseListener progress) throws IOException {
+    private double[] recovery(MemTableProvider provider, PhaseListener progress)
+            throws IOException {
         Path file = scratch.resolve(provider.name() + "-recover.wal");
         Files.deleteIfExists(file);
+        int n = settings.entries();
         try {
             try (MemTable table = provider.createWithWal(3, file)) {
-                for (int i = 0; i < settings.entries; i++) {
-                    table.put(key(i), value(i));
+                for (int i = 0; i < n; i++) {
+                    table.put(Bytes.wrap(keys[i]), Bytes.wrap(Workload.valueFor(values, i)));
                     if (i % 4096 == 0) {
-                        progress.at(4, i * 500L / settings.entries);
+                        progress.at(5, i * 500L / n);
                     }
                 }
             }
@@ -124,11 +238,11 @@ final class BenchRunner {
             long start = System.nanoTime();
             try (MemTable recovered = provider.recoverFromWal(3, file)) {
                 double s = seconds(start);
-                if (recovered.get(key(settings.entries - 1)).isEmpty()) {
+                if (recovered.get(Bytes.wrap(keys[n - 1])).isEmpty()) {
                     throw new IllegalStateException(provider.name()
                             + " did not recover the last write");
                 }
-                progress.at(4, 1000);
+                progress.at(5, 1000);
                 return new double[] {s * 1000, bytes / 1e6 / s};
             }
         } finally {
@@ -136,25 +250,20 @@ final class BenchRunner {
         }
     }
 
-    /** Runs {@code op} for indexes 0..count-1 split over {@code threads}; returns ops/second. */
-    private static double timedParallel(int count, int threads, IntOp op, LongConsumer perMille) {
+    /**
+     * Runs {@code body(thread)} on {@code threads} threads released together; returns the seconds
+     * from the release until the last one finished. The first failure is rethrown.
+     */
+    private static double timed(int threads, ThreadBody body) {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         CountDownLatch start = new CountDownLatch(1);
         List<Thread> workers = new ArrayList<>();
-        int[] progress = new int[threads];
         for (int t = 0; t < threads; t++) {
             int id = t;
-            int from = (int) ((long) count * t / threads);
-            int to = (int) ((long) count * (t + 1) / threads);
             Thread w = new Thread(() -> {
                 try {
                     start.await();
-                    for (int i = from; i < to; i++) {
-                        op.apply(i);
-                        if ((i & 1023) == 0) {
-                            progress[id] = i - from;
-                        }
-                    }
+                    body.run(id);
                 } catch (Throwable e) {
                     failure.compareAndSet(null, e);
                 }
@@ -166,78 +275,28 @@ final class BenchRunner {
         start.countDown();
         try {
             for (Thread w : workers) {
-                while (w.isAlive()) {
-                    w.join(100);
-                    long done = 0;
-                    for (int p : progress) {
-                        done += p;
-                    }
-                    perMille.accept(done * 1000 / Math.max(1, count));
-                }
+                w.join();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
-        double rate = count / seconds(begin);
+        double s = seconds(begin);
         Throwable f = failure.get();
         if (f instanceof UncheckedIOException u) {
             throw u;
         }
+        if (f instanceof RuntimeException r) {
+            throw r;
+        }
         if (f != null) {
             throw new IllegalStateException(f.getMessage(), f);
         }
-        perMille.accept(1000);
-        return rate;
+        return s;
     }
 
-    private interface IntOp {
-        void apply(int i) throws Exception;
-    }
-
-    /** Key {@code i}: {@code keySize} bytes of a 64-bit mix of {@code i}, distinct for distinct i. */
-    Bytes key(int i) {
-        byte[] k = new byte[settings.keySize];
-        long x = mix(i);
-        // The first 4 bytes are a bijection of i (so keys are distinct), the rest pseudo-random.
-        int head = (int) mix32(i);
-        for (int b = 0; b < k.length; b++) {
-            if (b < 4) {
-                k[b] = (byte) (head >>> (24 - 8 * b));
-            } else {
-                k[b] = (byte) (x >>> ((b % 8) * 8));
-                if (b % 8 == 7) {
-                    x = mix(x);
-                }
-            }
-        }
-        return Bytes.wrap(k);
-    }
-
-    Bytes value(int i) {
-        byte[] v = new byte[settings.valueSize];
-        long x = mix(~i);
-        for (int b = 0; b < v.length; b++) {
-            v[b] = (byte) ('a' + (int) ((x >>> (b % 8 * 4)) & 15));
-        }
-        return Bytes.wrap(v);
-    }
-
-    /** A bijective 32-bit mixer (murmur3 finaliser). */
-    private static long mix32(int i) {
-        int h = i;
-        h ^= h >>> 16;
-        h *= 0x85ebca6b;
-        h ^= h >>> 13;
-        h *= 0xc2b2ae35;
-        h ^= h >>> 16;
-        return h & 0xffffffffL;
-    }
-
-    private static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
-        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
-        return z ^ (z >>> 31);
+    private interface ThreadBody {
+        void run(int thread) throws Exception;
     }
 
     private static double seconds(long startNanos) {
