@@ -24,8 +24,18 @@ import java.util.function.Predicate;
  *
  * @param measurements every result, in file order
  * @param jvm the JVM that ran them, as JMH recorded it
+ * @param allocations bytes allocated per operation, for the results measured with JMH's
+ *     {@code -prof gc} (empty without it)
  */
-record Results(List<Measurement> measurements, String jvm) {
+record Results(List<Measurement> measurements, String jvm, List<Allocation> allocations) {
+
+    /**
+     * What one operation allocated: JMH's {@code gc.alloc.rate.norm} (bytes per benchmark
+     * operation), per put for the single-shot fills.
+     */
+    record Allocation(Workload workload, String contender, int threads, int valueSize,
+                      double bytesPerOp) {
+    }
 
     /** What a number measures: a benchmark (and scan length), with its unit. */
     record Workload(String label, String unit, int order) {
@@ -63,25 +73,58 @@ record Results(List<Measurement> measurements, String jvm) {
 
     /** Reads a JMH JSON result file. */
     static Results read(Path json) throws IOException {
-        try (Reader in = Files.newBufferedReader(json)) {
-            JsonElement root = JsonParser.parseReader(in);
-            if (!root.isJsonArray()) {
-                throw new IOException(json + " is not a JMH JSON result (expected an array)");
+        return read(List.of(json));
+    }
+
+    /** Reads several JMH JSON result files as one run, in the order given. */
+    static Results read(List<Path> jsons) throws IOException {
+        JsonArray all = new JsonArray();
+        for (Path json : jsons) {
+            try (Reader in = Files.newBufferedReader(json)) {
+                JsonElement root = JsonParser.parseReader(in);
+                if (!root.isJsonArray()) {
+                    throw new IOException(json + " is not a JMH JSON result (expected an array)");
+                }
+                all.addAll(root.getAsJsonArray());
             }
-            return parse(root.getAsJsonArray());
         }
+        return parse(all);
     }
 
     static Results parse(JsonArray array) {
         List<Measurement> out = new ArrayList<>();
+        List<Allocation> allocations = new ArrayList<>();
         String jvm = "";
         for (JsonElement e : array) {
             JsonObject r = e.getAsJsonObject();
             jvm = r.get("vmName").getAsString() + " " + r.get("jdkVersion").getAsString()
                     + " (" + r.get("vmVersion").getAsString() + ")";
-            toMeasurement(r).ifPresent(out::add);
+            toMeasurement(r).ifPresent(m -> {
+                out.add(m);
+                allocation(r, m).ifPresent(allocations::add);
+            });
         }
-        return new Results(List.copyOf(out), jvm);
+        return new Results(List.copyOf(out), jvm, List.copyOf(allocations));
+    }
+
+    /** The {@code gc.alloc.rate.norm} of {@code r}, if it was profiled. */
+    private static Optional<Allocation> allocation(JsonObject r, Measurement m) {
+        if (!r.has("secondaryMetrics")) {
+            return Optional.empty();
+        }
+        for (var e : r.getAsJsonObject("secondaryMetrics").entrySet()) {
+            if (e.getKey().endsWith("gc.alloc.rate.norm")) {
+                double perOp = e.getValue().getAsJsonObject().get("score").getAsDouble();
+                if (r.get("mode").getAsString().equals("ss")) {
+                    JsonObject params = r.has("params") ? r.getAsJsonObject("params")
+                            : new JsonObject();
+                    perOp /= Math.max(1, integer(params, "entries", 1));
+                }
+                return Optional.of(new Allocation(m.workload(), m.contender(), m.threads(),
+                        m.valueSize(), perOp));
+            }
+        }
+        return Optional.empty();
     }
 
     private static Optional<Measurement> toMeasurement(JsonObject r) {

@@ -26,7 +26,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * thread count, then writes one combined JSON result, the Markdown summary and the chart.
  *
  * <pre>
- * java -cp benchmarks/target/benchmarks.jar dev.memtable.bench.Suite quick|full|wal \
+ * java -cp benchmarks/target/benchmarks.jar dev.memtable.bench.Suite quick|full|tables|wal \
  *     [--out DIR] [--prof gc] [--entries N] [--smoke]
  * </pre>
  *
@@ -34,8 +34,11 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *   <li>{@code quick}: random puts (1 and 2 threads), hit gets and 100-entry scans (1 thread),
  *       100-byte values, every table contender, short iterations: under two minutes on two
  *       cores;</li>
- *   <li>{@code full}: every table workload at 100-byte and 1-KiB values, 1 and 2 threads, then
- *       the log benchmarks;</li>
+ *   <li>{@code full}: the {@code tables} set, then the log benchmarks;</li>
+ *   <li>{@code tables}: every table workload at 1 and 2 threads with 100-byte values (random and
+ *       sequential put, get hit and miss, the 90/10 mix, scans of 100 and 10,000), and random
+ *       put and get hit with 1-KiB values; 2 warm-up and 3 measured iterations (about 25
+ *       minutes on two cores);</li>
  *   <li>{@code wal}: the log benchmarks only. They need the write-ahead log implementation; without
  *       it {@code wal} stops at once with the discovery message, and {@code full} runs only their
  *       raw baselines and says so.</li>
@@ -124,6 +127,7 @@ public final class Suite {
                 all.addAll(wal(backends, walMissing));
                 yield all;
             }
+            case "tables" -> full(tables);
             case "wal" -> {
                 if (walMissing.isPresent()) {
                     System.err.println("The log benchmarks cannot run: " + walMissing.get());
@@ -180,7 +184,7 @@ public final class Suite {
     }
 
     private static void usage() {
-        System.err.println("usage: Suite quick|full|wal [--out DIR] [--prof gc] [--entries N]"
+        System.err.println("usage: Suite quick|full|tables|wal [--out DIR] [--prof gc] [--entries N]"
                 + " [--smoke]");
         System.exit(2);
     }
@@ -233,16 +237,23 @@ public final class Suite {
     }
 
     private static List<Session> full(List<String> tables) {
-        List<Session> s = new ArrayList<>();
-        Map<String, List<String>> p = params("contender", tables, "valueSize",
+        // Two warm-up and three measured iterations: a 1M-entry fill outlasts JIT warm-up by far,
+        // and this keeps every table workload of every contender at both thread counts within
+        // about 25 minutes on two cores.
+        Optional<Timing> timing = Optional.of(new Timing(2, 3, null));
+        Map<String, List<String>> small = params("contender", tables, "valueSize", List.of("100"));
+        Map<String, List<String>> both = params("contender", tables, "valueSize",
                 List.of("100", "1024"));
-        Map<String, List<String>> scan = new LinkedHashMap<>(p);
-        scan.put("valueSize", List.of("100"));
+        Map<String, List<String>> scan = new LinkedHashMap<>(small);
         scan.put("scanLength", List.of("100", "10000"));
+        List<Session> s = new ArrayList<>();
         for (int threads : new int[] {1, 2}) {
-            s.add(new Session(clazz("PutBenchmark"), 2, threads, p, Optional.empty()));
-            s.add(new Session(clazz("ReadBenchmark"), 3, threads, p, Optional.empty()));
-            s.add(new Session(clazz("ScanBenchmark"), 1, threads, scan, Optional.empty()));
+            s.add(new Session(method("PutBenchmark", "randomPut"), 1, threads, both, timing));
+            s.add(new Session(method("PutBenchmark", "sequentialPut"), 1, threads, small, timing));
+            s.add(new Session(method("ReadBenchmark", "getHit"), 1, threads, both, timing));
+            s.add(new Session(method("ReadBenchmark", "getMiss"), 1, threads, small, timing));
+            s.add(new Session(method("ReadBenchmark", "mixed"), 1, threads, small, timing));
+            s.add(new Session(clazz("ScanBenchmark"), 1, threads, scan, timing));
         }
         return s;
     }

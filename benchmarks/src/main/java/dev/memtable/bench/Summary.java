@@ -22,6 +22,9 @@ final class Summary {
     /** The arena backend; its targets appear once it is measured. */
     static final String ARENA = "arena";
 
+    /** The treemap backend: the arena's point gets must be at least as fast. */
+    static final String TREEMAP = "treemap";
+
     private final Results results;
     private final StringBuilder out = new StringBuilder();
 
@@ -41,6 +44,7 @@ final class Summary {
         targets();
         ratios();
         scaling();
+        allocations();
         return out.toString();
     }
 
@@ -106,46 +110,56 @@ final class Summary {
 
     private void targets() {
         List<List<String>> rows = new ArrayList<>();
-        List<Workload> table = List.of(Results.RANDOM_PUT, Results.SEQUENTIAL_PUT,
-                Results.GET_HIT, Results.GET_MISS, Results.scan(100), Results.scan(10_000));
-        for (Workload w : table) {
-            target(rows, SKIPLIST + " / " + Contenders.CSLM + ", " + w.label(), 0.90,
-                    results.ratio(w, 1, 100, SKIPLIST, Contenders.CSLM));
+        List<Workload> table = List.of(Results.RANDOM_PUT, Results.GET_HIT, Results.GET_MISS,
+                Results.scan(100));
+        for (int threads : List.of(1, 2)) {
+            for (Workload w : table) {
+                target(rows, SKIPLIST + " / " + Contenders.CSLM + ", " + w.label() + ", "
+                        + threadLabel(threads), 0.90,
+                        results.ratio(w, threads, 100, SKIPLIST, Contenders.CSLM));
+            }
         }
-        for (Workload w : List.of(Results.RANDOM_PUT, Results.GET_HIT)) {
-            target(rows, SKIPLIST + " / " + Contenders.ROCKSDB + ", " + w.label(), 1.0,
-                    results.ratio(w, 1, 100, SKIPLIST, Contenders.ROCKSDB));
+        if (results.measurements().stream().anyMatch(m -> m.contender().equals(ARENA))) {
+            for (int threads : List.of(1, 2)) {
+                for (Workload w : List.of(Results.RANDOM_PUT, Results.GET_HIT)) {
+                    target(rows, ARENA + " / " + SKIPLIST + ", " + w.label() + ", "
+                            + threadLabel(threads), 1.5,
+                            results.ratio(w, threads, 100, ARENA, SKIPLIST));
+                }
+            }
+            for (int threads : List.of(1, 2)) {
+                for (Workload w : List.of(Results.RANDOM_PUT, Results.GET_HIT)) {
+                    target(rows, ARENA + " / " + Contenders.ROCKSDB + ", " + w.label() + ", "
+                            + threadLabel(threads), 1.5,
+                            results.ratio(w, threads, 100, ARENA, Contenders.ROCKSDB));
+                }
+            }
+            for (int threads : List.of(1, 2)) {
+                target(rows, ARENA + " / " + TREEMAP + ", " + Results.GET_HIT.label() + ", "
+                        + threadLabel(threads), 1.0,
+                        results.ratio(Results.GET_HIT, threads, 100, ARENA, TREEMAP));
+            }
         }
-        for (Workload w : List.of(Results.RANDOM_PUT, Results.SEQUENTIAL_PUT)) {
-            target(rows, SKIPLIST + " 2 threads / 1 thread, " + w.label(), 1.6,
-                    scalingRatio(w, SKIPLIST, 100));
-        }
+        walTargets(rows);
+        out.append("\n### Targets (100-byte values)\n\n");
+        header(List.of("target", "wanted", "measured", "verdict"), List.of());
+        rows.forEach(r -> row(r, List.of()));
+    }
+
+    private void walTargets(List<List<String>> rows) {
         target(rows, "wal synced writes, 64 threads / 1 thread", 20,
                 threadRatio(Results.WAL_SYNCED, Contenders.WAL, 64, Contenders.WAL, 1));
-        target(rows, "wal synced writes, 64 threads / raw-file fsync 1 thread", 20,
-                threadRatio(Results.WAL_SYNCED, Contenders.WAL, 64, Contenders.RAW_FILE, 1));
-        for (int valueSize : List.of(100, 1024)) {
-            target(rows, "wal / raw-file, unsynced append, " + valueSize + " B", 0.8,
-                    results.ratio(Results.WAL_APPEND, 1, valueSize, Contenders.WAL,
-                            Contenders.RAW_FILE));
-        }
+        target(rows, "wal synced writes, 16 threads / 1 thread", 8,
+                threadRatio(Results.WAL_SYNCED, Contenders.WAL, 16, Contenders.WAL, 1));
+        target(rows, "wal / raw-file, unsynced append, 100 B", 0.8,
+                results.ratio(Results.WAL_APPEND, 1, 100, Contenders.WAL, Contenders.RAW_FILE));
         target(rows, "wal / raw-file, recovery, 100 B", 0.5,
                 results.ratio(Results.WAL_RECOVERY, 1, 100, Contenders.WAL,
                         Contenders.RAW_FILE));
-        if (results.measurements().stream().anyMatch(m -> m.contender().equals(ARENA))) {
-            for (Workload w : List.of(Results.RANDOM_PUT, Results.GET_HIT, Results.scan(100),
-                    Results.scan(10_000))) {
-                target(rows, ARENA + " / " + SKIPLIST + ", " + w.label(), 1.5,
-                        results.ratio(w, 1, 100, ARENA, SKIPLIST));
-            }
-            for (Workload w : List.of(Results.RANDOM_PUT, Results.GET_HIT)) {
-                target(rows, ARENA + " / " + Contenders.ROCKSDB + ", " + w.label(), 1.5,
-                        results.ratio(w, 1, 100, ARENA, Contenders.ROCKSDB));
-            }
-        }
-        out.append("\n### Targets (1 thread and 100-byte values unless stated)\n\n");
-        header(List.of("target", "wanted", "measured", "verdict"), List.of());
-        rows.forEach(r -> row(r, List.of()));
+    }
+
+    private static String threadLabel(int threads) {
+        return threads + (threads == 1 ? " thread" : " threads");
     }
 
     private static void target(List<List<String>> rows, String what, double wanted,
@@ -154,10 +168,6 @@ final class Summary {
                 measured.map(Summary::ratio).orElse("—"),
                 measured.map(r -> r >= wanted ? "met" : "**missed**")
                         .orElse("not measured in this run")));
-    }
-
-    private Optional<Double> scalingRatio(Workload w, String contender, int valueSize) {
-        return threadRatio(w, contender, 2, contender, 1, valueSize);
     }
 
     private Optional<Double> threadRatio(Workload w, String a, int threadsA, String b,
@@ -233,6 +243,38 @@ final class Summary {
                             .orElse("—"));
                 }
                 row(List.of(w.label(), valueSize + " B"), cells);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ allocation
+
+    private void allocations() {
+        List<Results.Allocation> all = results.allocations();
+        if (all.isEmpty()) {
+            return;
+        }
+        List<String> contenders = all.stream().map(Results.Allocation::contender).distinct()
+                .toList();
+        out.append("\n### Allocation per operation (JMH `-prof gc`, `gc.alloc.rate.norm`, B/op;"
+                + " per put for fills)\n\n");
+        header(List.of("workload", "threads", "value"), contenders);
+        for (Workload w : results.workloads(x -> true)) {
+            for (int valueSize : all.stream().filter(a -> a.workload().equals(w))
+                    .map(Results.Allocation::valueSize).distinct().sorted().toList()) {
+                for (int threads : all.stream().filter(a -> a.workload().equals(w)
+                        && a.valueSize() == valueSize).map(Results.Allocation::threads)
+                        .distinct().sorted().toList()) {
+                    List<String> cells = new ArrayList<>();
+                    for (String c : contenders) {
+                        cells.add(all.stream().filter(a -> a.workload().equals(w)
+                                        && a.contender().equals(c) && a.threads() == threads
+                                        && a.valueSize() == valueSize).findFirst()
+                                .map(a -> String.format(Locale.ROOT, "%.1f", a.bytesPerOp()))
+                                .orElse("—"));
+                    }
+                    row(List.of(w.label(), String.valueOf(threads), valueSize + " B"), cells);
+                }
             }
         }
     }
