@@ -118,7 +118,8 @@ record Results(List<Measurement> measurements, String jvm, List<Allocation> allo
                 if (r.get("mode").getAsString().equals("ss")) {
                     JsonObject params = r.has("params") ? r.getAsJsonObject("params")
                             : new JsonObject();
-                    perOp /= Math.max(1, integer(params, "entries", 1));
+                    // One operation is one thread's share of a fill: entries / threads puts.
+                    perOp /= Math.max(1.0, (double) integer(params, "entries", 1) / m.threads());
                 }
                 return Optional.of(new Allocation(m.workload(), m.contender(), m.threads(),
                         m.valueSize(), perOp));
