@@ -45,6 +45,22 @@ public final class Bytes implements Comparable<Bytes> {
     // No cached hash (unlike String): the field would pad every instance from 24 to 32 bytes, and
     // a memtable holds two instances per entry but rarely hashes them.
 
+    static {
+        // Plain field reads for dev.memtable.spi.ByteArrays (see BytesAccess for why not a
+        // VarHandle); the package is not exported to users.
+        dev.memtable.internal.BytesAccess.register(new dev.memtable.internal.BytesAccess.Fields() {
+            @Override
+            public byte[] array(Bytes bytes) {
+                return bytes.array;
+            }
+
+            @Override
+            public int offset(Bytes bytes) {
+                return bytes.offset;
+            }
+        });
+    }
+
     private Bytes(byte[] array, int offset, int length) {
         this.array = array;
         this.offset = offset;

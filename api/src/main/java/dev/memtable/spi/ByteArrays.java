@@ -1,8 +1,7 @@
 package dev.memtable.spi;
 
 import dev.memtable.Bytes;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import dev.memtable.internal.BytesAccess;
 
 /**
  * The array behind a {@link Bytes}, for backends that store or compare raw {@code byte[]} (a
@@ -17,24 +16,13 @@ import java.lang.invoke.VarHandle;
  * {@code wrap}'s ownership rule), or a chunk of another table. Writing to it corrupts whatever
  * holds it. Only the range {@code [offset(b), offset(b) + b.length())} belongs to {@code b}.
  *
- * <p>Thread-safe: these are reads of final fields.
+ * <p>Thread-safe: these are reads of final fields. They are plain field loads that the JIT
+ * inlines, so a {@code Bytes} made just for a call (a probe key) can still be scalar-replaced.
  */
 public final class ByteArrays {
 
-    private static final VarHandle ARRAY;
-    private static final VarHandle OFFSET;
-
-    static {
-        try {
-            // Bytes is in this module, so a private lookup needs no opened package.
-            MethodHandles.Lookup l = MethodHandles.privateLookupIn(Bytes.class,
-                    MethodHandles.lookup());
-            ARRAY = l.findVarHandle(Bytes.class, "array", byte[].class);
-            OFFSET = l.findVarHandle(Bytes.class, "offset", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    /** Plain reads of the fields, supplied by {@code Bytes} (see {@code BytesAccess}). */
+    private static final BytesAccess.Fields FIELDS = BytesAccess.fields();
 
     private ByteArrays() {
     }
@@ -46,7 +34,7 @@ public final class ByteArrays {
      * @throws NullPointerException if {@code bytes} is null
      */
     public static byte[] array(Bytes bytes) {
-        return (byte[]) ARRAY.get(bytes);
+        return FIELDS.array(bytes);
     }
 
     /**
@@ -55,7 +43,7 @@ public final class ByteArrays {
      * @throws NullPointerException if {@code bytes} is null
      */
     public static int offset(Bytes bytes) {
-        return (int) OFFSET.get(bytes);
+        return FIELDS.offset(bytes);
     }
 
     /**
@@ -66,7 +54,7 @@ public final class ByteArrays {
      * @throws NullPointerException if {@code bytes} is null
      */
     public static byte[] exact(Bytes bytes) {
-        byte[] a = (byte[]) ARRAY.get(bytes);
+        byte[] a = FIELDS.array(bytes);
         int length = bytes.length();
         if (a.length == length) {
             return a; // a length-equal range must start at 0
