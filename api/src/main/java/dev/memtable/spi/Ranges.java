@@ -5,8 +5,8 @@ import dev.memtable.Bytes;
 import java.util.NavigableMap;
 
 /**
- * Helpers for backends built on a {@link NavigableMap}: the view of a scan range ({@link Versions}
- * has the cursors over it).
+ * Helpers for backends built on a {@link NavigableMap}: the view of a scan range, over a map keyed
+ * by {@link Bytes} or by {@code byte[]} ({@link Versions} has the cursors over it).
  */
 public final class Ranges {
 
@@ -30,5 +30,26 @@ public final class Ranges {
         }
         return map.subMap(lower.keyOrNull(), lower.isInclusive(),
                 upper.keyOrNull(), upper.isInclusive());
+    }
+
+    /**
+     * The view of a map keyed by {@code byte[]} (ordered by {@link Versions#KEY_ORDER}) between
+     * {@code lower} and {@code upper}: {@link #view} with each bound's key as
+     * {@link ByteArrays#exact} (its array, or a copy of a slice). Same precondition.
+     *
+     * @throws IllegalArgumentException if the range is inverted (from the map)
+     */
+    public static <V> NavigableMap<byte[], V> arrayView(NavigableMap<byte[], V> map,
+                                                        Bound lower, Bound upper) {
+        if (lower.isUnbounded()) {
+            return upper.isUnbounded() ? map
+                    : map.headMap(ByteArrays.exact(upper.keyOrNull()), upper.isInclusive());
+        }
+        byte[] from = ByteArrays.exact(lower.keyOrNull());
+        if (upper.isUnbounded()) {
+            return map.tailMap(from, lower.isInclusive());
+        }
+        return map.subMap(from, lower.isInclusive(),
+                ByteArrays.exact(upper.keyOrNull()), upper.isInclusive());
     }
 }

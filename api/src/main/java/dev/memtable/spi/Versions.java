@@ -5,6 +5,8 @@ import dev.memtable.Bytes;
 import dev.memtable.MemTableIterator;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -31,9 +33,26 @@ import java.util.concurrent.ConcurrentMap;
  * a node sees it complete. Over a {@link ConcurrentMap}, {@link #put} is lock-free and safe for
  * any number of concurrent writers; over a plain map the caller holds a write lock.
  *
+ * <h2>Two key flavours</h2>
+ * The operations come in two flavours that share the chain: over a map keyed by {@link Bytes}
+ * (natural order), and over a map keyed by {@code byte[]} in {@link #KEY_ORDER} (the flavour the
+ * built-in backends use). A {@code byte[]} key is searched exactly as a raw
+ * {@code ConcurrentSkipListMap<byte[], byte[]>} searches: one load of the key array per
+ * comparison, where a {@code Bytes} key costs two (the wrapper, then its array). Its keys are
+ * {@link ByteArrays#exact} of the caller's keys: the caller's own array when the {@code Bytes}
+ * wraps a whole array (no copy; {@link Bytes#wrap(byte[])} says the caller gave that array up),
+ * a copy of a slice. The cursors hand keys out as {@link Bytes#wrap(byte[])} of the stored array.
+ *
  * <p>Thread-safe as described; the iterators are for one thread at a time.
  */
 public final class Versions {
+
+    /**
+     * The order of a {@code byte[]}-keyed map of versions: unsigned lexicographic, the order of
+     * {@link Bytes#compareTo} (and of {@link Arrays#compareUnsigned(byte[], byte[])}, which it
+     * is).
+     */
+    public static final Comparator<byte[]> KEY_ORDER = Arrays::compareUnsigned;
 
     private Versions() {
     }
@@ -159,6 +178,78 @@ public final class Versions {
     }
 
     /**
+     * The {@code byte[]} flavour of {@link #put(Map, Bytes, Bytes, long)}: adds the version
+     * {@code (sequence, value)} of {@code key} to a map ordered by {@link #KEY_ORDER}. The map
+     * keeps {@code key} itself (the caller's array, see {@link ByteArrays#exact}): it must never
+     * be modified afterwards. A new key costs one {@code putIfAbsent} and no other search. Same
+     * concurrency rules as the {@code Bytes} flavour.
+     */
+    public static void put(Map<byte[], Version> map, byte[] key, Bytes value, long sequence) {
+        Version fresh = new Version(sequence, value, null);
+        Version head = map.putIfAbsent(key, fresh);
+        if (head != null) {
+            addExisting(map, key, head, value, sequence);
+        }
+    }
+
+    /** A put to a key already present (the cold path of the {@code byte[]} flavour). */
+    private static void addExisting(Map<byte[], Version> map, byte[] key, Version head,
+                                    Bytes value, long sequence) {
+        while (head != null) {
+            if (sequence <= head.sequence) {
+                head.addBelow(sequence, value);
+                return;
+            }
+            Version newer = new Version(sequence, value, head);
+            if (map.replace(key, head, newer)) {
+                return;
+            }
+            head = map.get(key); // a newer head was installed meanwhile; keys are never removed
+        }
+    }
+
+    /**
+     * The {@code byte[]} flavour of {@link #get(Map, Bytes, long)}: the value of {@code key}'s
+     * version visible at {@code sequence} in a map ordered by {@link #KEY_ORDER}, or null. For
+     * the newest version ({@link Long#MAX_VALUE}) it is the map's lookup and one read of the
+     * head's value; the value itself is not read (a tombstone is an empty {@code Bytes}, told
+     * apart by its caller, not here).
+     */
+    public static Bytes get(Map<byte[], Version> map, byte[] key, long sequence) {
+        Version head = map.get(key);
+        if (head == null) {
+            return null;
+        }
+        if (head.sequence <= sequence) {
+            return head.value; // the common case: the newest version, no chain walk
+        }
+        Version v = head.visibleAt(sequence);
+        return v == null ? null : v.value;
+    }
+
+    /**
+     * The {@code byte[]} flavour of {@link #scan(NavigableMap, Bound, Bound, long)}, over a map
+     * ordered by {@link #KEY_ORDER}; keys are handed out as {@link Bytes#wrap(byte[])} of the
+     * stored arrays (one small wrapper per key).
+     */
+    public static MemTableIterator scanArrays(NavigableMap<byte[], Version> map, Bound lower,
+                                              Bound upper, long sequence) {
+        return new ChainCursor(Ranges.arrayView(map, lower, upper).entrySet().iterator(),
+                sequence, false);
+    }
+
+    /**
+     * The {@code byte[]} flavour of {@link #all(NavigableMap, Bound, Bound)}, over a map ordered
+     * by {@link #KEY_ORDER}; keys are handed out as {@link Bytes#wrap(byte[])} of the stored
+     * arrays.
+     */
+    public static MemTableIterator allArrays(NavigableMap<byte[], Version> map, Bound lower,
+                                             Bound upper) {
+        return new ChainCursor(Ranges.arrayView(map, lower, upper).entrySet().iterator(),
+                Long.MAX_VALUE, true);
+    }
+
+    /**
      * Returns a cursor over the version visible at {@code sequence} of each key of {@code map}
      * between the bounds (keys without one left out): the map's own entry iterator adapted, so it
      * is as consistent as that iterator (weakly consistent for a concurrent map; a plain map must
@@ -207,15 +298,18 @@ public final class Versions {
      * hands out.
      */
     private static final class ChainCursor implements MemTableIterator {
-        private final Iterator<Map.Entry<Bytes, Version>> entries;
+        private final Iterator<? extends Map.Entry<?, Version>> entries;
         private final long sequence;
         private final boolean allVersions;
         private Bytes key;
         private Version version;
         private Bytes value;
 
-        /** Over every version if {@code allVersions}, else at {@code sequence}. */
-        ChainCursor(Iterator<Map.Entry<Bytes, Version>> entries, long sequence,
+        /**
+         * Over every version if {@code allVersions}, else at {@code sequence}; the entries' keys
+         * are {@code Bytes} or {@code byte[]}.
+         */
+        ChainCursor(Iterator<? extends Map.Entry<?, Version>> entries, long sequence,
                     boolean allVersions) {
             this.entries = entries;
             this.sequence = sequence;
@@ -225,10 +319,11 @@ public final class Versions {
 
         private void nextKey() {
             while (entries.hasNext()) {
-                Map.Entry<Bytes, Version> e = entries.next();
+                Map.Entry<?, Version> e = entries.next();
                 Version v = allVersions ? e.getValue() : e.getValue().visibleAt(sequence);
                 if (v != null) {
-                    arrive(e.getKey(), v);
+                    Object k = e.getKey();
+                    arrive(k instanceof byte[] a ? Bytes.wrap(a) : (Bytes) k, v);
                     return;
                 }
             }

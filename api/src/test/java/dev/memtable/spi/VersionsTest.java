@@ -391,4 +391,136 @@ class VersionsTest {
         Versions.put(map, A, v("a12"), 12); // a new head: behind the cursor
         assertEquals(List.of("a@9=a9", "a@5=a5", "a@1=a1", "b@1=b1"), drain(it));
     }
+
+    // ------------------------------------------------------------ the byte[] flavour
+
+    private static byte[] k(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** The same sample as {@link #sample()}, in a map keyed by {@code byte[]}. */
+    private static NavigableMap<byte[], Version> arraySample(NavigableMap<byte[], Version> map) {
+        Versions.put(map, k("a"), v("a1"), 1);
+        Versions.put(map, k("a"), v("a3"), 3);
+        Versions.put(map, k("b"), v("b5"), 5);
+        Versions.put(map, k("c"), v("c2"), 2);
+        Versions.put(map, k("d"), Bytes.EMPTY, 2);
+        Versions.put(map, k("d"), v("d4"), 4);
+        return map;
+    }
+
+    @Test
+    void keyOrder_isUnsignedLexicographic_theOrderOfBytes() {
+        byte[][] keys = {{}, {0}, {0, 0}, {1}, {(byte) 0x7f}, {(byte) 0x80}, {(byte) 0xff},
+                {(byte) 0xff, 0}};
+        for (byte[] x : keys) {
+            for (byte[] y : keys) {
+                assertEquals(Integer.signum(Bytes.wrap(x).compareTo(Bytes.wrap(y))),
+                        Integer.signum(Versions.KEY_ORDER.compare(x, y)));
+            }
+        }
+    }
+
+    @Test
+    void arrayPut_keepsTheChainNewestFirst_findsKeysByContent_andStoresTheKeyGiven() {
+        for (NavigableMap<byte[], Version> map : List.<NavigableMap<byte[], Version>>of(
+                new TreeMap<>(Versions.KEY_ORDER),
+                new ConcurrentSkipListMap<>(Versions.KEY_ORDER))) {
+            byte[] stored = k("a");
+            Versions.put(map, stored, v("v5"), 5);
+            for (long s : new long[] {1, 9, 3, 7, 10}) {
+                Versions.put(map, k("a"), v("v" + s), s); // equal content, another array
+            }
+            Versions.put(map, k("a"), v("w7"), 7); // an equal sequence below the head
+            assertEquals(1, map.size());
+            assertSame(stored, map.firstKey(), "the first array put is the one kept");
+            List<String> chain = new ArrayList<>();
+            for (Version x = map.get(k("a")); x != null; x = x.older()) {
+                chain.add(x.sequence() + "=" + x.value().toUtf8String());
+            }
+            assertEquals(List.of("10=v10", "9=v9", "7=w7", "5=v5", "3=v3", "1=v1"), chain);
+        }
+    }
+
+    @Test
+    void arrayGet_isTheVersionVisibleAtTheSequence_tombstonesIncluded() {
+        NavigableMap<byte[], Version> map = arraySample(new TreeMap<>(Versions.KEY_ORDER));
+        assertEquals(v("a3"), Versions.get(map, k("a"), Long.MAX_VALUE));
+        assertEquals(v("a3"), Versions.get(map, k("a"), 3));
+        assertEquals(v("a1"), Versions.get(map, k("a"), 2));
+        assertNull(Versions.get(map, k("a"), 0));
+        assertNull(Versions.get(map, k("b"), 4), "b has nothing at or below 4");
+        assertEquals(Bytes.EMPTY, Versions.get(map, k("d"), 3), "the tombstone at 2");
+        assertEquals(v("d4"), Versions.get(map, k("d"), 4));
+        assertNull(Versions.get(map, k("e"), Long.MAX_VALUE), "an unknown key");
+        assertNull(Versions.get(map, new byte[0], Long.MAX_VALUE));
+    }
+
+    @Test
+    void arrayCursors_matchTheBytesFlavour_withinBoundsGivenAsWholeArraysOrSlices() {
+        NavigableMap<byte[], Version> map =
+                arraySample(new ConcurrentSkipListMap<>(Versions.KEY_ORDER));
+        NavigableMap<Bytes, Version> bytesMap = sample();
+        Bound none = Bound.unbounded();
+        // b and d as slices of a longer array: the bounds must be their content, not the array
+        byte[] abcd = k("abcd");
+        Bound fromB = Bound.included(Bytes.wrap(abcd, 1, 2));
+        Bound toD = Bound.excluded(Bytes.wrap(abcd, 3, 4));
+        List<Bound[]> ranges = List.of(new Bound[] {none, none}, new Bound[] {fromB, toD},
+                new Bound[] {Bound.excluded(B), none}, new Bound[] {none, Bound.included(B)},
+                new Bound[] {Bound.excluded(D), none}, new Bound[] {fromB, none},
+                new Bound[] {none, toD});
+        for (Bound[] r : ranges) {
+            assertEquals(drain(Versions.all(bytesMap, r[0], r[1])),
+                    drain(Versions.allArrays(map, r[0], r[1])));
+            for (long s : new long[] {0, 1, 2, 3, 4, 5, Long.MAX_VALUE}) {
+                assertEquals(drain(Versions.scan(bytesMap, r[0], r[1], s)),
+                        drain(Versions.scanArrays(map, r[0], r[1], s)));
+            }
+        }
+        assertEquals(List.of("b@5=b5", "c@2=c2"), drain(Versions.allArrays(map, fromB, toD)));
+        assertEquals(List.of("a@1=a1", "c@2=c2", "d@2="),
+                drain(Versions.scanArrays(map, none, none, 2)));
+        MemTableIterator it = Versions.scanArrays(map, none, none, Long.MAX_VALUE);
+        assertEquals(A, it.key());
+        assertSame(map.firstKey(), ByteArrays.array(it.key()), "a wrapper of the stored key");
+        it.close();
+        assertFalse(it.isValid());
+        assertThrows(NoSuchElementException.class, it::key);
+    }
+
+    @Test
+    void arrayPut_concurrentWritersOfOneKey_loseNoVersion() throws Exception {
+        NavigableMap<byte[], Version> map = new ConcurrentSkipListMap<>(Versions.KEY_ORDER);
+        int writers = 4;
+        int perWriter = 2_000;
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        try {
+            CyclicBarrier start = new CyclicBarrier(writers);
+            List<Future<?>> done = new ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                int first = w + 1;
+                done.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < perWriter; i++) {
+                        long s = first + (long) i * writers; // interleaved, each writer rising
+                        Versions.put(map, k("x"), v(Long.toString(s)), s);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        long expect = (long) writers * perWriter;
+        int n = 0;
+        for (Version x = map.get(k("x")); x != null; x = x.older(), expect--, n++) {
+            assertEquals(expect, x.sequence());
+            assertEquals(Long.toString(expect), x.value().toUtf8String());
+        }
+        assertEquals(writers * perWriter, n);
+    }
 }
