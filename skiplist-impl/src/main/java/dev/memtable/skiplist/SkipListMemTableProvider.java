@@ -5,7 +5,7 @@ import dev.memtable.spi.AbstractMemTableProvider;
 
 /**
  * The {@code "skiplist"} backend: a lock-free {@link java.util.concurrent.ConcurrentSkipListMap}
- * of {@link dev.memtable.Bytes}. Writers and readers never block one another; the default backend.
+ * keyed by the keys' bytes. Writers and readers never block one another; the default backend.
  * Found through {@link java.util.ServiceLoader}; use {@code MemTables.provider("skiplist")}.
  */
 public final class SkipListMemTableProvider extends AbstractMemTableProvider {
