@@ -4,6 +4,7 @@ import dev.memtable.Bound;
 import dev.memtable.Bytes;
 import dev.memtable.MemTableIterator;
 import dev.memtable.spi.AbstractMemTable;
+import dev.memtable.spi.ByteArrays;
 import dev.memtable.spi.Ranges;
 import dev.memtable.spi.Versions;
 import dev.memtable.spi.Versions.Version;
@@ -14,8 +15,14 @@ import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * A memtable on a {@link TreeMap} from each key to its chain of versions ({@link Versions}), behind
- * a {@link ReentrantReadWriteLock}.
+ * A memtable on a {@link TreeMap} from each key's bytes to its chain of versions
+ * ({@link Versions}), behind a {@link ReentrantReadWriteLock}.
+ *
+ * <p>The map is keyed by {@code byte[]} in {@link Versions#KEY_ORDER}, so a comparison loads the
+ * key array directly, with no {@code Bytes} wrapper between. <b>Keys are stored by reference</b>:
+ * the map keeps {@link ByteArrays#exact} of the key handed to {@code put}, which for a whole-array
+ * {@link Bytes#wrap(byte[])} is the caller's array (given up under {@code wrap}'s contract); a
+ * slice is copied. Probes are looked up the same way, without a copy for whole-array keys.
  *
  * <p>A scan never holds the lock while its caller works: it copies a bounded chunk of entries
  * ({@link #CHUNK} at most) under the read lock, hands them out, and for the next chunk re-seeks
@@ -28,7 +35,7 @@ final class TreeMapMemTable extends AbstractMemTable {
     /** Keys copied per lock acquisition during a scan (all versions of the last key too). */
     static final int CHUNK = 128;
 
-    private final TreeMap<Bytes, Version> map = new TreeMap<>();
+    private final TreeMap<byte[], Version> map = new TreeMap<>(Versions.KEY_ORDER);
     private final Lock readLock;
     private final Lock writeLock;
 
@@ -41,9 +48,10 @@ final class TreeMapMemTable extends AbstractMemTable {
 
     @Override
     protected void doPut(Bytes key, Bytes value, long sequence) {
+        byte[] k = ByteArrays.exact(key); // a slice is copied before the lock, not under it
         writeLock.lock();
         try {
-            Versions.put(map, key, value, sequence);
+            Versions.put(map, k, value, sequence);
         } finally {
             writeLock.unlock();
         }
@@ -51,9 +59,10 @@ final class TreeMapMemTable extends AbstractMemTable {
 
     @Override
     protected Bytes doGet(Bytes key, long sequence) {
+        byte[] k = ByteArrays.exact(key);
         readLock.lock();
         try {
-            return Versions.get(map, key, sequence);
+            return Versions.get(map, k, sequence);
         } finally {
             readLock.unlock();
         }
@@ -126,7 +135,8 @@ final class TreeMapMemTable extends AbstractMemTable {
                 boolean more = false;
                 readLock.lock();
                 try {
-                    for (Map.Entry<Bytes, Version> e : Ranges.view(map, from, upper).entrySet()) {
+                    for (Map.Entry<byte[], Version> e
+                            : Ranges.arrayView(map, from, upper).entrySet()) {
                         if (keysRead == CHUNK) {
                             more = true;
                             break;
@@ -135,11 +145,12 @@ final class TreeMapMemTable extends AbstractMemTable {
                         lastKeyRead = e.getKey();
                         Version v = e.getValue();
                         if (allVersions) {
+                            Bytes key = Bytes.wrap(lastKeyRead);
                             for (; v != null; v = v.older()) {
-                                add(lastKeyRead, v);
+                                add(key, v);
                             }
                         } else if ((v = v.visibleAt(sequence)) != null) {
-                            add(lastKeyRead, v);
+                            add(Bytes.wrap(lastKeyRead), v);
                         }
                     }
                 } finally {
@@ -149,12 +160,12 @@ final class TreeMapMemTable extends AbstractMemTable {
                 if (exhausted) {
                     return;
                 }
-                from = Bound.excluded(lastKeyRead);
+                from = Bound.excluded(Bytes.wrap(lastKeyRead));
             }
         }
 
         /** The last key copied (visible or not): the next chunk starts after it. */
-        private Bytes lastKeyRead;
+        private byte[] lastKeyRead;
 
         private void add(Bytes key, Version v) {
             if (count == keys.length) {
@@ -203,7 +214,7 @@ final class TreeMapMemTable extends AbstractMemTable {
                 return;
             }
             if (++pos == count && !exhausted) {
-                fill(Bound.excluded(lastKeyRead));
+                fill(Bound.excluded(Bytes.wrap(lastKeyRead)));
             }
         }
 
