@@ -12,11 +12,16 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.concurrent.locks.StampedLock;
 
 /**
  * A memtable on a {@link TreeMap} from each key's bytes to its chain of versions
- * ({@link Versions}), behind a {@link ReentrantReadWriteLock}.
+ * ({@link Versions}), behind the read and write views of a {@link StampedLock}.
+ *
+ * <p>A {@code StampedLock} rather than a {@code ReentrantReadWriteLock}: the latter keeps a
+ * thread-local hold count for every reader but the first (created again each time a thread's count
+ * falls to zero), a stamped lock keeps no per-thread state. It is not reentrant, and nothing here
+ * takes the lock while holding it.
  *
  * <p>The map is keyed by {@code byte[]} in {@link Versions#KEY_ORDER}, so a comparison loads the
  * key array directly, with no {@code Bytes} wrapper between. <b>Keys are stored by reference</b>:
@@ -41,9 +46,9 @@ final class TreeMapMemTable extends AbstractMemTable {
 
     TreeMapMemTable(long id) {
         super(id);
-        ReentrantReadWriteLock rw = new ReentrantReadWriteLock();
-        this.readLock = rw.readLock();
-        this.writeLock = rw.writeLock();
+        StampedLock lock = new StampedLock();
+        this.readLock = lock.asReadLock();
+        this.writeLock = lock.asWriteLock();
     }
 
     @Override
