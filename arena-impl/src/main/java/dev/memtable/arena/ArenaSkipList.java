@@ -5,6 +5,7 @@ import static dev.memtable.arena.Arena.LONG;
 import static dev.memtable.arena.Arena.NIL;
 
 import dev.memtable.Bytes;
+import dev.memtable.spi.ByteArrays;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -48,8 +49,14 @@ final class ArenaSkipList {
     private static final long SEQUENCE_MASK = ~SUPERSEDED;
     /** int: key length (low 16 bits) | tower height (high 16 bits); immutable. */
     private static final int META = 16;
-    /** int[height]: the tower, next node at each level; volatile, updated by CAS. */
+    /** int: the tower's level 0, the next node; volatile, updated by CAS. */
     private static final int TOWER = 20;
+    /**
+     * long[height - 1]: the tower's levels 1 .. height-1, each one word
+     * {@code prefix32(next's key) << 32 | next} (see {@link #linkWord}); volatile, updated by CAS
+     * as one word, so that a link and its key prefix are always read together. 8-byte aligned.
+     */
+    private static final int UPPER = 24;
     /**
      * A probe sequence that sorts before every version of its key (reads at it see the newest):
      * above every sequence a node can hold.
@@ -62,8 +69,6 @@ final class ArenaSkipList {
     /** Where the length sits in a value word: above the 13-bit chunk and 22-bit offset. */
     private static final int VALUE_LENGTH_SHIFT = 35;
 
-    /** Probe buffers up to this size are kept per thread; longer keys get a fresh array. */
-    private static final int KEPT_PROBE_BYTES = 1024;
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
     private static final VarHandle HEIGHT;
 
@@ -78,6 +83,9 @@ final class ArenaSkipList {
     /** Unaligned big-endian {@code long}s (plain mode only): 8-byte key prefixes. */
     private static final VarHandle BIG_LONG = MethodHandles.byteArrayViewVarHandle(long[].class,
             ByteOrder.BIG_ENDIAN);
+    /** Unaligned big-endian {@code int}s (plain mode only): 4-byte key prefixes of the tower. */
+    private static final VarHandle BIG_INT = MethodHandles.byteArrayViewVarHandle(int[].class,
+            ByteOrder.BIG_ENDIAN);
 
     private final Arena arena;
     /** The head sentinel: a full-height node with no key, smaller than every key. */
@@ -90,7 +98,7 @@ final class ArenaSkipList {
 
     ArenaSkipList(Arena arena) {
         this.arena = arena;
-        this.head = arena.allocateNode(Arena.alignNode(TOWER + MAX_HEIGHT * Integer.BYTES));
+        this.head = arena.allocateNode(keyOffset(MAX_HEIGHT));
         this.headChunk = arena.chunk(head);
         this.headOffset = Arena.offset(head);
         INT.set(headChunk, headOffset + META, MAX_HEIGHT << 16);
@@ -129,6 +137,7 @@ final class ArenaSkipList {
         }
         int[] prevs = s.prevs;
         int[] nexts = s.nexts;
+        long[] words = s.words;
         int nodeHeight = randomHeight();
         if (nodeHeight > listHeight) {
             // Levels nobody searched: the head is before every key. If another insert links
@@ -136,6 +145,7 @@ final class ArenaSkipList {
             for (int level = listHeight; level < nodeHeight; level++) {
                 prevs[level] = head;
                 nexts[level] = NIL;
+                words[level] = NIL;
             }
             raiseHeight(nodeHeight);
         }
@@ -152,7 +162,8 @@ final class ArenaSkipList {
             if (s.prevSameKey) {
                 LONG.set(nodeChunk, nodeOffset + SEQUENCE, sequence | SUPERSEDED);
             }
-            if (casNext(prevs[0], 0, nexts[0], node)) {
+            if (INT.compareAndSet(arena.chunk(prevs[0]), Arena.offset(prevs[0]) + TOWER,
+                    nexts[0], node)) {
                 break;
             }
             equal = findSplice(s, 0, 0, prevs[0], nexts[0]);
@@ -163,10 +174,14 @@ final class ArenaSkipList {
                 return;
             }
         }
+        long nodeWord = linkWord(s.prefix32, node);
         for (int level = 1; level < nodeHeight; level++) {
+            int at = upper(level);
             while (true) {
-                INT.set(nodeChunk, nodeOffset + TOWER + level * Integer.BYTES, nexts[level]);
-                if (casNext(prevs[level], level, nexts[level], node)) {
+                // The word the predecessor held: the successor with its prefix.
+                LONG.set(nodeChunk, nodeOffset + at, words[level]);
+                if (LONG.compareAndSet(arena.chunk(prevs[level]), Arena.offset(prevs[level]) + at,
+                        words[level], nodeWord)) {
                     break;
                 }
                 // No other node with this version can be at any level: it would have been found
@@ -180,20 +195,13 @@ final class ArenaSkipList {
      * Returns the value ({@link Bytes#EMPTY} for a tombstone) of the version of {@code key} with
      * the highest sequence {@code <= sequence}, or null if there is none: the first node at or
      * after {@code (key, sequence)}, if it holds {@code key}. At {@link #NEWEST} that is the
-     * key's newest version, found by the same single search as before versions existed (and,
-     * as then, the search stops at the first level where it meets the key, unless the version it
-     * meets is {@link #SUPERSEDED}). The value shares the chunk; it is never copied.
+     * key's newest version, found by one search that stops at the first level where it meets the
+     * key, unless the version it meets is {@link #SUPERSEDED} (see {@link #find}). The value
+     * shares the chunk; it is never copied. Allocates nothing but the returned {@code Bytes}.
      */
     Bytes get(Bytes key, long sequence) {
-        Scratch s = SCRATCH.get();
-        s.loadRead(key, sequence);
-        int found = findSplice(s, (int) HEIGHT.getVolatile(this) - 1, 0, head, NIL);
-        if (found != NIL) {
-            return valueBytes(value(found));
-        }
-        // nexts[0] is the first node after (key, sequence); findSplice compared it (the bound
-        // was NIL), so it knows whether it is an older version of the same key.
-        return s.nextSameKey ? valueBytes(value(s.nexts[0])) : null;
+        int found = find(key, sequence, true);
+        return found == NIL ? null : valueBytes(value(found));
     }
 
     /**
@@ -213,31 +221,119 @@ final class ArenaSkipList {
      * one, else the first node of the next key.
      */
     int seek(Bytes key, long sequence) {
-        Scratch s = SCRATCH.get();
-        s.loadRead(key, sequence);
-        int found = findSplice(s, (int) HEIGHT.getVolatile(this) - 1, 0, head, NIL);
-        return found != NIL ? found : s.nexts[0];
+        return find(key, sequence, false);
     }
 
     /**
-     * The one search of the list, used by {@link #put}, {@link #get}, {@link #seek} and by an
-     * insert whose compare-and-set failed (as Pebble's {@code findSplice}). It walks levels
-     * {@code top} down to {@code bottom}, starting at node {@code start}, whose internal key must
-     * sort before the probe's (the head does), and stores the splice of each level it finishes
-     * into {@code s.prevs[level]} (the last node before the probe) and {@code s.nexts[level]}
-     * (the first node after it, or {@link Arena#NIL}).
+     * The search of a read ({@link #get}, {@link #seek}): returns the first node at or after the
+     * internal key {@code (key, sequence)}; with {@code sameKeyOnly}, returns it only if it holds
+     * {@code key}, else {@link Arena#NIL}. It records no splice, reads the probe in place
+     * ({@link ByteArrays}: no copy, no per-thread state) and allocates nothing.
+     *
+     * <p>On levels 1 and up, a link carries the first 4 bytes of its target's key
+     * ({@link #linkWord}), so the walk decides "right" or "down" from the node it stands on
+     * whenever those bytes differ from the probe's: it loads the next node only to step onto it,
+     * or on a tie. Level 0 has no prefixes; there every next node is compared.
+     *
+     * <p>It stops at the first version of the probe's key with a sequence at most the probe's
+     * that it meets, if that version is not {@link #SUPERSEDED}: that is the key's newest version
+     * at or below the probe, and nothing lies between the probe and it (see the package
+     * documentation, "Reads stop early"). A flagged version instead bounds the levels below, as a
+     * greater key does (RocksDB's "last bigger" check: a node known to sort after the probe is
+     * never compared again).
+     */
+    private int find(Bytes key, long probeSequence, boolean sameKeyOnly) {
+        byte[] probe = ByteArrays.array(key);
+        int probeFrom = ByteArrays.offset(key);
+        int probeLength = key.length();
+        long probePrefix = prefix(probe, probeFrom, probeLength);
+        int probePrefix32 = prefix32(probe, probeFrom, probeLength);
+        byte[][] chunks = arena.chunks;
+        byte[] prevChunk = headChunk;
+        int prevOffset = headOffset;
+        int stop = NIL;
+        boolean stopSameKey = false;
+        for (int level = (int) HEIGHT.getVolatile(this) - 1; level >= 1; level--) {
+            int at = upper(level);
+            while (true) {
+                long word = (long) LONG.getVolatile(prevChunk, prevOffset + at);
+                int next = (int) word;
+                if (next == NIL || next == stop) {
+                    break;
+                }
+                int cmp = Integer.compareUnsigned((int) (word >>> 32), probePrefix32);
+                if (cmp > 0) {
+                    stop = next;
+                    stopSameKey = false;
+                    break;
+                }
+                byte[] c = chunks[next >>> Arena.NODE_OFFSET_BITS];
+                int o = Arena.offset(next);
+                if (cmp == 0) {
+                    cmp = compareKey(c, o, probe, probeFrom, probeLength, probePrefix);
+                    if (cmp > 0) {
+                        stop = next;
+                        stopSameKey = false;
+                        break;
+                    }
+                    if (cmp == 0) {
+                        // Volatile: the SUPERSEDED bit is set after the node was published.
+                        long seqWord = (long) LONG.getVolatile(c, o + SEQUENCE);
+                        long sequence = seqWord & SEQUENCE_MASK;
+                        if (sequence == probeSequence || sequence < probeSequence && seqWord >= 0) {
+                            return next; // that version, or the key's newest below the probe
+                        }
+                        if (sequence < probeSequence) {
+                            // An older version with a newer one linked: a newer one, still at
+                            // most the probe's, may sit before it on the levels below.
+                            stop = next;
+                            stopSameKey = true;
+                            break;
+                        }
+                        // A newer version: before the probe, like a smaller key.
+                    }
+                }
+                prevChunk = c;
+                prevOffset = o;
+            }
+        }
+        while (true) {
+            int next = link(prevChunk, prevOffset, 0);
+            if (next == NIL) {
+                return NIL;
+            }
+            if (next == stop) {
+                return stopSameKey || !sameKeyOnly ? stop : NIL;
+            }
+            byte[] c = chunks[next >>> Arena.NODE_OFFSET_BITS];
+            int o = Arena.offset(next);
+            int cmp = compareKey(c, o, probe, probeFrom, probeLength, probePrefix);
+            if (cmp > 0) {
+                return sameKeyOnly ? NIL : next;
+            }
+            if (cmp == 0 && ((long) LONG.get(c, o + SEQUENCE) & SEQUENCE_MASK) <= probeSequence) {
+                return next; // the first version of the key at or below the probe's sequence
+            }
+            prevChunk = c;
+            prevOffset = o;
+        }
+    }
+
+    /**
+     * The search of a put, and of an insert whose compare-and-set failed (as Pebble's
+     * {@code findSplice}). It walks levels {@code top} down to {@code bottom}, starting at node
+     * {@code start}, whose internal key must sort before the probe's (the head does), and stores
+     * the splice of each level it finishes into {@code s.prevs[level]} (the last node before the
+     * probe) and {@code s.nexts[level]} (the first node after it, or {@link Arena#NIL}); on
+     * levels 1 and up also {@code s.words[level]}, the link word {@code prevs[level]} held, which
+     * the insert stores into its new node's tower and then replaces by compare-and-set.
      *
      * <p>Nodes are compared by internal key: the key bytes first, then, for the same key, the
      * sequence <em>descending</em> (a node with a higher sequence than the probe's sorts before
      * it). The sequence is read only when the key bytes are equal. A node equal to the probe in
      * both ends the search at once: it is returned and the splices of the levels not finished are
-     * left as they were. Probes at {@link #NEWEST} or {@link #PAST_OLDEST} never meet an equal
-     * node (no node holds those sequences).
-     *
-     * <p>A <em>read</em> probe ({@code s.read}: a get or a seek) also stops at a version of its key
-     * with a lower sequence that is not {@link #SUPERSEDED}: that is the key's newest version, so
-     * no node lies between the probe and it, and it is what the read wants; the splice is then
-     * incomplete, as for an equal node. A put never stops there: it needs the full splice.
+     * left as they were. On levels 1 and up the 4-byte key prefix in each link decides without
+     * loading the next node unless it ties with the probe's, as in {@link #find}.
      *
      * <p>{@code bound} is {@link Arena#NIL} or a node known to sort after the probe: the walk
      * stops on reaching it without comparing it. A level that ends on a node passes that node as
@@ -248,53 +344,71 @@ final class ArenaSkipList {
      * <p>When the search returns {@link Arena#NIL} and {@code bottom} is 0,
      * {@code s.nextSameKey} tells whether {@code s.nexts[0]} holds the probe's key (an older
      * version of it) and {@code s.prevSameKey} whether {@code s.prevs[0]} does (a newer
-     * version). Every node the search stopped at or passed was compared by it, so they are exact
-     * when {@code start} is the head and {@code bound} is {@link Arena#NIL}; for a search that
-     * restarts from an earlier splice ({@code start} = {@code prevs[0]}, {@code bound} =
-     * {@code nexts[0]}, as an insert whose CAS failed does), both flags must still describe that
-     * splice on entry, as the previous search left them.
+     * version). Every node the search stopped at or passed was compared by it (a prefix that
+     * differs from the probe's is a different key), so they are exact when {@code start} is the
+     * head and {@code bound} is {@link Arena#NIL}; for a search that restarts from an earlier
+     * splice ({@code start} = {@code prevs[0]}, {@code bound} = {@code nexts[0]}, as an insert
+     * whose CAS failed does), both flags must still describe that splice on entry, as the
+     * previous search left them.
      *
      * @return the node equal to the probe in key and sequence, if the walk met one; else
      *     {@link Arena#NIL}
      */
     private int findSplice(Scratch s, int top, int bottom, int start, int bound) {
         byte[] probe = s.probe;
+        int probeFrom = s.from;
         int probeLength = s.length;
         long probePrefix = s.prefix;
+        int probePrefix32 = s.prefix32;
         long probeSequence = s.sequence;
         int[] prevs = s.prevs;
         int[] nexts = s.nexts;
+        long[] words = s.words;
         byte[][] chunks = arena.chunks;
         byte[] prevChunk = chunks[start >>> Arena.NODE_OFFSET_BITS];
         int prevOffset = Arena.offset(start);
-        boolean read = s.read;
         int prev = start;
         int stop = bound;
         boolean prevSameKey = start != head && s.prevSameKey;
         boolean stopSameKey = bound != NIL && s.nextSameKey;
         for (int level = top; level >= bottom; level--) {
             int next;
+            long word = NIL;
             while (true) {
-                next = link(prevChunk, prevOffset, level);
-                if (next == NIL || next == stop) {
+                int cmp;
+                if (level > 0) {
+                    word = (long) LONG.getVolatile(prevChunk, prevOffset + upper(level));
+                    next = (int) word;
+                    if (next == NIL || next == stop) {
+                        break;
+                    }
+                    cmp = Integer.compareUnsigned((int) (word >>> 32), probePrefix32);
+                } else {
+                    next = link(prevChunk, prevOffset, 0);
+                    if (next == NIL || next == stop) {
+                        break;
+                    }
+                    cmp = 0;
+                }
+                if (cmp > 0) {
+                    stop = next;
+                    stopSameKey = false;
                     break;
                 }
                 byte[] c = chunks[next >>> Arena.NODE_OFFSET_BITS];
                 int o = Arena.offset(next);
-                int cmp = compareKey(c, o, probe, probeLength, probePrefix);
                 if (cmp == 0) {
-                    // Volatile: the SUPERSEDED bit is set after the node was published.
-                    long word = (long) LONG.getVolatile(c, o + SEQUENCE);
-                    long sequence = word & SEQUENCE_MASK;
+                    cmp = compareKey(c, o, probe, probeFrom, probeLength, probePrefix);
+                }
+                if (cmp == 0) {
+                    // Volatile: the SUPERSEDED bit is set after the node was published (a put
+                    // does not use it, but reads the word as every reader does).
+                    long sequence = (long) LONG.getVolatile(c, o + SEQUENCE) & SEQUENCE_MASK;
                     if (sequence == probeSequence) {
                         return next;
                     }
                     if (sequence < probeSequence) {
-                        // An older version of the probe's key: after the probe. If no newer
-                        // version exists, nothing lies between, and a read is done.
-                        if (read && word >= 0) {
-                            return next;
-                        }
+                        // An older version of the probe's key: after the probe.
                         stop = next;
                         stopSameKey = true;
                         break;
@@ -312,6 +426,7 @@ final class ArenaSkipList {
             }
             prevs[level] = prev;
             nexts[level] = next;
+            words[level] = word;
         }
         s.nextSameKey = stopSameKey && nexts[bottom] == stop;
         s.prevSameKey = prevSameKey;
@@ -319,25 +434,27 @@ final class ArenaSkipList {
     }
 
     /**
-     * Compares the key of the node at {@code c[o]} with {@code probe[0, probeLength)}, unsigned:
-     * negative if the node's key sorts first. When both keys have 8 bytes or more, their first 8
-     * bytes are compared as one unsigned big-endian {@code long} ({@code probePrefix} holds the
-     * probe's), which decides almost every comparison of keys that do not share a long prefix.
+     * Compares the key of the node at {@code c[o]} with
+     * {@code probe[probeFrom, probeFrom + probeLength)}, unsigned: negative if the node's key
+     * sorts first. When both keys have 8 bytes or more, their first 8 bytes are compared as one
+     * unsigned big-endian {@code long} ({@code probePrefix} holds the probe's), which decides
+     * almost every comparison of keys that do not share a long prefix.
      */
-    private static int compareKey(byte[] c, int o, byte[] probe, int probeLength,
+    private static int compareKey(byte[] c, int o, byte[] probe, int probeFrom, int probeLength,
                                   long probePrefix) {
         int meta = (int) INT.get(c, o + META);
         int keyLength = meta & 0xFFFF;
-        int from = o + TOWER + (meta >>> 16) * Integer.BYTES;
+        int from = o + keyOffset(meta >>> 16);
         if (keyLength >= Long.BYTES && probeLength >= Long.BYTES) {
             long prefix = (long) BIG_LONG.get(c, from);
             if (prefix != probePrefix) {
                 return Long.compareUnsigned(prefix, probePrefix);
             }
             return Arrays.compareUnsigned(c, from + Long.BYTES, from + keyLength,
-                    probe, Long.BYTES, probeLength);
+                    probe, probeFrom + Long.BYTES, probeFrom + probeLength);
         }
-        return Arrays.compareUnsigned(c, from, from + keyLength, probe, 0, probeLength);
+        return Arrays.compareUnsigned(c, from, from + keyLength,
+                probe, probeFrom, probeFrom + probeLength);
     }
 
     /** Returns the first node, or {@link Arena#NIL} if the list is empty. */
@@ -361,12 +478,60 @@ final class ArenaSkipList {
      * {@link #prefix prefix(other, otherLength)}.
      */
     int compareKey(int node, byte[] other, int otherLength, long otherPrefix) {
-        return compareKey(arena.chunk(node), Arena.offset(node), other, otherLength, otherPrefix);
+        return compareKey(arena.chunk(node), Arena.offset(node), other, 0, otherLength,
+                otherPrefix);
     }
 
     /** The first 8 bytes of {@code key} as an unsigned big-endian long, if it has 8 or more. */
     static long prefix(byte[] key, int length) {
-        return length >= Long.BYTES ? (long) BIG_LONG.get(key, 0) : 0;
+        return prefix(key, 0, length);
+    }
+
+    /**
+     * The first 8 bytes of {@code key[from, from + length)} as an unsigned big-endian long, if it
+     * has 8 or more; else 0 (unused then: {@link #compareKey} compares such keys bytewise).
+     */
+    private static long prefix(byte[] key, int from, int length) {
+        return length >= Long.BYTES ? (long) BIG_LONG.get(key, from) : 0;
+    }
+
+    /**
+     * The first 4 bytes of {@code key[from, from + length)} as a big-endian {@code int}, padded
+     * with zero bytes if the key is shorter: compared unsigned, a smaller prefix means a smaller
+     * key (zero padding keeps the order: a key that ends sorts before any longer one with the
+     * same bytes), equal prefixes decide nothing. The prefix carried by upper-level links.
+     */
+    static int prefix32(byte[] key, int from, int length) {
+        if (length >= Integer.BYTES) {
+            return (int) BIG_INT.get(key, from);
+        }
+        int p = 0;
+        for (int i = 0; i < Integer.BYTES; i++) {
+            p = p << 8 | (i < length ? key[from + i] & 0xFF : 0);
+        }
+        return p;
+    }
+
+    /**
+     * An upper-level link word: {@code prefix32 << 32 | node} (the node's address in the low
+     * 32 bits, its key's {@link #prefix32} in the high ones); 0 is no node.
+     */
+    static long linkWord(int prefix32, int node) {
+        return (long) prefix32 << 32 | (node & 0xFFFFFFFFL);
+    }
+
+    /** The byte offset within a node of its tower's word at {@code level} (1 or more). */
+    private static int upper(int level) {
+        return UPPER + (level - 1) * Long.BYTES;
+    }
+
+    /**
+     * The byte offset within a node of its key, after a tower of {@code height} levels: one
+     * {@code int} for level 0 at {@link #TOWER}, one {@code long} for each level above from
+     * {@link #UPPER}; this is also the size of a node without its key.
+     */
+    static int keyOffset(int height) {
+        return UPPER + (height - 1) * Long.BYTES;
     }
 
     /** Returns the key of {@code node}, sharing the chunk. */
@@ -374,7 +539,7 @@ final class ArenaSkipList {
         byte[] c = arena.chunk(node);
         int o = Arena.offset(node);
         int meta = (int) INT.get(c, o + META);
-        int from = o + TOWER + (meta >>> 16) * Integer.BYTES;
+        int from = o + keyOffset(meta >>> 16);
         return Bytes.wrap(c, from, from + (meta & 0xFFFF));
     }
 
@@ -406,8 +571,8 @@ final class ArenaSkipList {
         if (length != (metaB & 0xFFFF)) {
             return false;
         }
-        int fromA = oa + TOWER + (metaA >>> 16) * Integer.BYTES;
-        int fromB = ob + TOWER + (metaB >>> 16) * Integer.BYTES;
+        int fromA = oa + keyOffset(metaA >>> 16);
+        int fromB = ob + keyOffset(metaB >>> 16);
         if (length >= Long.BYTES) {
             if ((long) BIG_LONG.get(ca, fromA) != (long) BIG_LONG.get(cb, fromB)) {
                 return false;
@@ -449,15 +614,28 @@ final class ArenaSkipList {
 
     /** Returns the link at {@code level} of the node at {@code c[o]} (a volatile load). */
     private static int link(byte[] c, int o, int level) {
-        return (int) INT.getVolatile(c, o + TOWER + level * Integer.BYTES);
+        return level == 0 ? (int) INT.getVolatile(c, o + TOWER)
+                : (int) (long) LONG.getVolatile(c, o + upper(level));
+    }
+
+    /**
+     * Returns the key prefix that {@code node}'s link at {@code level} (1 or more) carries with
+     * it: the {@link #prefix32} of the next node's key, or 0 with no next node (for tests).
+     */
+    int linkPrefix(int node, int level) {
+        return (int) ((long) LONG.getVolatile(arena.chunk(node), Arena.offset(node) + upper(level))
+                >>> 32);
+    }
+
+    /** Returns the {@link #prefix32} of {@code node}'s key (for tests). */
+    int keyPrefix32(int node) {
+        byte[] c = arena.chunk(node);
+        int o = Arena.offset(node);
+        int meta = (int) INT.get(c, o + META);
+        return prefix32(c, o + keyOffset(meta >>> 16), meta & 0xFFFF);
     }
 
     // ------------------------------------------------------------------ writing
-
-    private boolean casNext(int node, int level, int expected, int replacement) {
-        return INT.compareAndSet(arena.chunk(node),
-                Arena.offset(node) + TOWER + level * Integer.BYTES, expected, replacement);
-    }
 
     /**
      * Sets the {@link #SUPERSEDED} bit of {@code node} (a published node: a volatile store, so
@@ -483,7 +661,7 @@ final class ArenaSkipList {
      */
     private int newNode(int nodeHeight, Bytes key, long sequence, Bytes value) {
         int keyLength = key.length();
-        int keyFrom = TOWER + nodeHeight * Integer.BYTES;
+        int keyFrom = keyOffset(nodeHeight);
         long valueWord = newValue(value);
         int node = arena.allocateNode(Arena.alignNode(keyFrom + keyLength));
         byte[] c = arena.chunk(node);
@@ -525,56 +703,41 @@ final class ArenaSkipList {
     }
 
     /**
-     * Per-thread buffers, so that a put or a get allocates nothing on the heap but arena memory
-     * and the {@code Bytes} it returns: the probe (a copy of the searched key, since a
-     * {@code Bytes} does not expose its array and keys in the arena are compared with
-     * {@link Arrays#compareUnsigned(byte[], int, int, byte[], int, int)}; its length; its 8-byte
-     * prefix; its sequence) and the splice found by {@link #findSplice}. Safe to reuse: no method
-     * that holds them calls out to user code or back into a list.
+     * Per-thread state of a put, so that a put allocates nothing on the heap but arena memory:
+     * the probe (the key's own array, range, 8- and 4-byte prefixes, read in place through
+     * {@link ByteArrays}; its sequence) and the splice found by {@link #findSplice}. Reads do not
+     * use it. Safe to reuse: no method that holds it calls out to user code or back into a list.
      */
     private static final class Scratch {
         final int[] prevs = new int[MAX_HEIGHT];
         final int[] nexts = new int[MAX_HEIGHT];
-        /** The probe's bytes in {@code [0, length)}; {@link #kept} or a longer, fresh array. */
+        /** Levels 1 and up: the link word {@code prevs[level]} held, {@code nexts[level]}'s. */
+        final long[] words = new long[MAX_HEIGHT];
+        /** The probe's bytes: {@code probe[from, from + length)}, shared with the caller. */
         byte[] probe;
+        int from;
         int length;
-        /** {@code prefix(probe, length)}. */
+        /** {@code prefix(probe, from, length)}. */
         long prefix;
+        /** {@code prefix32(probe, from, length)}. */
+        int prefix32;
         /** The probe's sequence: with the key, the internal key searched for. */
         long sequence;
         /** Set by {@link #findSplice}: whether {@code nexts[0]} holds the probe's key. */
         boolean nextSameKey;
         /** Set by {@link #findSplice}: whether {@code prevs[0]} holds the probe's key. */
         boolean prevSameKey;
-        /**
-         * True for a get or a seek, which may stop at the newest version of the key below the
-         * probe; false for a put, which needs the full splice.
-         */
-        boolean read;
-        /** The buffer kept for the next probe (grown up to {@code KEPT_PROBE_BYTES}). */
-        private byte[] kept = new byte[64];
-
-        /** Makes {@code (key, sequence)} the probe of a read. */
-        void loadRead(Bytes key, long sequence) {
-            load(key, sequence);
-            read = true;
-        }
 
         /** Makes {@code (key, sequence)} the probe of a put. */
         void load(Bytes key, long sequence) {
-            read = false;
+            byte[] p = ByteArrays.array(key);
+            int f = ByteArrays.offset(key);
             int keyLength = key.length();
-            byte[] p = kept;
-            if (p.length < keyLength) {
-                p = new byte[keyLength];
-                if (keyLength <= KEPT_PROBE_BYTES) {
-                    kept = p;
-                }
-            }
-            key.copyTo(p, 0);
             probe = p;
+            from = f;
             length = keyLength;
-            prefix = prefix(p, keyLength);
+            prefix = prefix(p, f, keyLength);
+            prefix32 = prefix32(p, f, keyLength);
             this.sequence = sequence;
         }
     }
