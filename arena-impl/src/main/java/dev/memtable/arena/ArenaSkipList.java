@@ -69,6 +69,8 @@ final class ArenaSkipList {
     /** Where the length sits in a value word: above the 13-bit chunk and 22-bit offset. */
     private static final int VALUE_LENGTH_SHIFT = 35;
 
+    /** Read probes up to this size are copied into a per-thread buffer (see {@link #get}). */
+    private static final int READ_PROBE_BYTES = 256;
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
     private static final VarHandle HEIGHT;
 
@@ -200,7 +202,18 @@ final class ArenaSkipList {
      * shares the chunk; it is never copied. Allocates nothing but the returned {@code Bytes}.
      */
     Bytes get(Bytes key, long sequence) {
-        int found = find(key, sequence, true);
+        int length = key.length();
+        int found;
+        if (length <= READ_PROBE_BYTES) {
+            // Copied, not read through ByteArrays: C2 (JDK 17) does not scalar-replace an object
+            // read through a VarHandle, so a Bytes the caller made for this get would then be a
+            // heap allocation; copyTo keeps it removable, and 16 bytes copy in a few ns.
+            byte[] probe = SCRATCH.get().readProbe;
+            key.copyTo(probe, 0);
+            found = find(probe, 0, length, sequence, true);
+        } else {
+            found = find(ByteArrays.array(key), ByteArrays.offset(key), length, sequence, true);
+        }
         return found == NIL ? null : valueBytes(value(found));
     }
 
@@ -221,14 +234,15 @@ final class ArenaSkipList {
      * one, else the first node of the next key.
      */
     int seek(Bytes key, long sequence) {
-        return find(key, sequence, false);
+        return find(ByteArrays.array(key), ByteArrays.offset(key), key.length(), sequence, false);
     }
 
     /**
      * The search of a read ({@link #get}, {@link #seek}): returns the first node at or after the
-     * internal key {@code (key, sequence)}; with {@code sameKeyOnly}, returns it only if it holds
-     * {@code key}, else {@link Arena#NIL}. It records no splice, reads the probe in place
-     * ({@link ByteArrays}: no copy, no per-thread state) and allocates nothing.
+     * internal key {@code (probe[probeFrom, probeFrom + probeLength), probeSequence)}; with
+     * {@code sameKeyOnly}, returns it only if it holds that key, else {@link Arena#NIL}. It
+     * records no splice, reads the probe in place (the array behind the caller's {@code Bytes},
+     * from {@link ByteArrays}: no copy, no per-thread state) and allocates nothing.
      *
      * <p>On levels 1 and up, a link carries the first 4 bytes of its target's key
      * ({@link #linkWord}), so the walk decides "right" or "down" from the node it stands on
@@ -242,10 +256,8 @@ final class ArenaSkipList {
      * greater key does (RocksDB's "last bigger" check: a node known to sort after the probe is
      * never compared again).
      */
-    private int find(Bytes key, long probeSequence, boolean sameKeyOnly) {
-        byte[] probe = ByteArrays.array(key);
-        int probeFrom = ByteArrays.offset(key);
-        int probeLength = key.length();
+    private int find(byte[] probe, int probeFrom, int probeLength, long probeSequence,
+                     boolean sameKeyOnly) {
         long probePrefix = prefix(probe, probeFrom, probeLength);
         int probePrefix32 = prefix32(probe, probeFrom, probeLength);
         byte[][] chunks = arena.chunks;
@@ -705,8 +717,9 @@ final class ArenaSkipList {
     /**
      * Per-thread state of a put, so that a put allocates nothing on the heap but arena memory:
      * the probe (the key's own array, range, 8- and 4-byte prefixes, read in place through
-     * {@link ByteArrays}; its sequence) and the splice found by {@link #findSplice}. Reads do not
-     * use it. Safe to reuse: no method that holds it calls out to user code or back into a list.
+     * {@link ByteArrays}; its sequence) and the splice found by {@link #findSplice}; and the
+     * buffer a get copies its probe into. Seeks use none of it. Safe to reuse: no method that
+     * holds it calls out to user code or back into a list.
      */
     private static final class Scratch {
         final int[] prevs = new int[MAX_HEIGHT];
@@ -727,6 +740,8 @@ final class ArenaSkipList {
         boolean nextSameKey;
         /** Set by {@link #findSplice}: whether {@code prevs[0]} holds the probe's key. */
         boolean prevSameKey;
+        /** A get's copy of its probe, if the key has at most {@code READ_PROBE_BYTES}. */
+        final byte[] readProbe = new byte[READ_PROBE_BYTES];
 
         /** Makes {@code (key, sequence)} the probe of a put. */
         void load(Bytes key, long sequence) {

@@ -67,12 +67,29 @@
  *  8       8         sequence, 1 .. 2^56 - 1 (immutable) | SUPERSEDED flag in bit 63
  *                    (set once, by a volatile store, never cleared)
  *  16      4         meta: key length (bits 0-15) | tower height (bits 16-20); immutable
- *  20      4 × h     tower: next node at levels 0 .. h-1 (volatile; linked by CAS)
- *  20+4h   keyLen    key bytes; immutable
+ *  20      4         tower, level 0: next node (an int; volatile; linked by CAS)
+ *  24      8 × (h-1) tower, levels 1 .. h-1: one long each, prefix32(next's key) &lt;&lt; 32 | next
+ *                    (volatile; linked by CAS as one word)
+ *  16+8h   keyLen    key bytes; immutable
  *          0..7      padding to 8
  * </pre>
- * With 16-byte keys a node is 40 bytes at height 1, 48 at heights 2 and 3, 56 at 4 and 5; the
- * average over heights is about 42 bytes (8 more than before versions, the sequence word).
+ * With 16-byte keys a node is {@code 32 + 8h} bytes: 40 at height 1, 48 at 2, 56 at 3; the
+ * average over heights is about 42.7 bytes (8 more than before versions, the sequence word, and
+ * about 0.6 more than with 4-byte upper links; the heap probe below, which counts whole 4 MiB
+ * chunks, reads the same 146.7 bytes per entry with either).
+ *
+ * <p><b>Key prefixes in the upper links.</b> A link on level 1 or above carries, in the same
+ * 8-byte word, the first 4 bytes of the key of the node it points to ({@code prefix32}:
+ * big-endian, zero-padded for shorter keys, so a smaller prefix, compared unsigned, means a
+ * smaller key). A search standing on a node decides "right" or "down" from that word alone
+ * when the prefix differs from the probe's: it loads the next node only to step onto it, or on
+ * a tie. Without it, each level ended with a load of a node only to find it greater (a cache
+ * miss in a table larger than the caches); with it a get touches the nodes it steps onto and
+ * the one it answers with. Level 0, where three quarters of the nodes have their only link,
+ * keeps a 4-byte link: an 8-byte one there would cost 4 to 8 bytes on every node, past the
+ * memory budget, and a hit gains nothing there (the node after the last step is the answer,
+ * which is loaded anyway). The word is written and compared as one {@code long}, so a reader
+ * never pairs a link with another node's prefix.
  * The sequence's top byte is free (sequences are below 2<sup>56</sup>); its top bit holds the
  * SUPERSEDED flag (see One search). Packing the height there too would not shrink a
  * 16-byte-key node, whose size is set by the 8-byte rounding. Value bytes live in the value region, not after the key: searches touch only
@@ -106,7 +123,9 @@
  *       an older version of its key (a volatile store), and its own if its predecessor is a
  *       newer one (a plain store: the node is still private).</li>
  *   <li><b>Then the upper levels, bottom-up.</b> For each level {@code i ≥ 1}: a plain store of
- *       {@code node.next[i]}, then a CAS of {@code pred.next[i]}. Until that CAS nobody can
+ *       {@code node.next[i]} (the word {@code pred.next[i]} held: the successor with its key
+ *       prefix), then a CAS of {@code pred.next[i]} from that word to {@code node} with its
+ *       own key prefix. Until that CAS nobody can
  *       reach {@code node} at level {@code i} (readers arrive at a node at level {@code i} only
  *       through a level-{@code i} link), so the plain store is private; the CAS publishes it. A
  *       node reachable at level {@code i} is already linked at every level below, so a reader
@@ -142,24 +161,29 @@
  * {@code approximateSize()} contract already counts every write, rewrites included.
  *
  * <h2>Reads and copies</h2>
- * Reads never copy: a key or value returned by {@code get} or an iterator is
+ * Reads never copy stored bytes: a key or value returned by {@code get} or an iterator is
  * {@code Bytes.wrap(chunk, from, to)} over the chunk, which is safe because those bytes were
- * written once, before their address was published, and are never written again. The one copy
- * on a read is of the <em>probe</em> key, into a per-thread buffer (a {@code Bytes} does not
- * expose its array, and keys are compared in place with
- * {@link java.util.Arrays#compareUnsigned(byte[], int, int, byte[], int, int)}); buffers up to
- * 1 KiB are kept per thread, longer keys get a fresh array each time. Writes copy the key and the
- * value into the arena, once. <b>Note:</b> a returned {@code Bytes} keeps its whole chunk (up to
+ * written once, before their address was published, and are never written again. A get copies
+ * its <em>probe</em> key, if it has at most 256 bytes, into a per-thread buffer; longer probes,
+ * seeks and puts read the caller's array in place through {@code spi.ByteArrays}. The copy is
+ * deliberate: C2 on JDK 17 does not scalar-replace an object read through a
+ * {@code VarHandle} (which is how {@code ByteArrays} reaches the array), so a {@code Bytes}
+ * made by the caller just for the get would become a 24-byte heap allocation per get; with
+ * {@code copyTo} a get hit allocates only the returned {@code Bytes} and a miss nothing
+ * (measured with JMH {@code -prof gc}). Writes copy the key and the value into the arena,
+ * once. <b>Note:</b> a returned {@code Bytes} keeps its whole chunk (up to
  * 4 MiB) reachable while it is held, even after the table is closed: copy what you keep long.
  *
  * <h2>One search</h2>
- * Every lookup goes through one method, {@code ArenaSkipList.findSplice}, as in Pebble's
+ * Reads (get, seek) go through {@code ArenaSkipList.find}, which walks from the head down to
+ * the first node at or after the probe and records nothing on the way; puts go through
+ * {@code ArenaSkipList.findSplice}, as in Pebble's
  * {@code arenaskl}: from a start node down a range of levels, it records at each level the
  * <em>splice</em>, the last node before the probe {@code (key, sequence)} and the first one after
  * it. A node equal to the probe in key and sequence ends the search: a put replaces its value, a
  * get at that exact sequence answers with it. Otherwise a put links its new node into the splice;
  * an insert whose CAS failed searches that one level again from its old predecessor; a get takes
- * the first node after the probe if it holds the key (the search notes whether the node it
+ * the first node after the probe if it holds the key (the search knows whether the node it
  * stopped at was an older version of the probe's key, so this costs no second comparison); a
  * seek probes {@code (key, Long.MAX_VALUE)} (inclusive: before every version of the key) or
  * {@code (key, 0)} (exclusive: after every version), which no node equals, and takes the first
@@ -168,7 +192,9 @@
  * <p>Comparison: the key bytes first. When both keys have at least 8 bytes, their first 8 bytes
  * are compared as one unsigned big-endian {@code long}, which decides almost every comparison of
  * random keys; otherwise, and on a tie, {@code Arrays.compareUnsigned} on the rest. Only when the
- * key bytes are equal is the node's sequence read: a higher sequence sorts first. The search never
+ * key bytes are equal is the node's sequence read: a higher sequence sorts first. On levels 1
+ * and up, the 4-byte prefix carried by the link decides first, without loading the node, unless
+ * it ties with the probe's (see Node layout). The search never
  * compares a node it already knows to sort after the probe: the node that ended the level above
  * (RocksDB's "last bigger" check), or, for an insert whose CAS failed, its old successor at that
  * level.
