@@ -2,41 +2,64 @@ package dev.memtable.wal;
 
 import dev.memtable.Bytes;
 import dev.memtable.MemTable;
+import dev.memtable.SyncPolicy;
 import dev.memtable.WriteBatch;
 import dev.memtable.spi.Wal;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * An open log file: appends under a short lock, group-committed syncs, sticky failure.
  *
  * <h2>Appends</h2>
- * A record is encoded and checksummed by the calling thread without any lock, then written to
- * the file at the current end under {@code appendLock} (one positional write, or several of at
- * most 256 KiB for a large record, so the JDK's per-thread direct buffers stay small). When
- * {@code append} returns, the record is in the operating system's cache: it survives a crash of
- * the process, and becomes durable at the next fsync.
+ * A record is encoded and checksummed by the calling thread without any lock. What happens next
+ * depends on the {@link SyncPolicy} the log was created with:
+ * <ul>
+ *   <li>{@link SyncPolicy#EXPLICIT} (<em>write-through</em>): the record is written to the file
+ *       at the current end under {@code appendLock} (one positional write, or several of at most
+ *       256 KiB for a large record). When {@code append} returns the record is in the operating
+ *       system's cache: it survives a crash of the process.</li>
+ *   <li>{@link SyncPolicy#EVERY_WRITE} and {@link SyncPolicy#BUFFERED} (<em>gathered</em>): the
+ *       record is copied into the log's in-memory buffer under {@code appendLock} and reaches the
+ *       file with the other records of the buffer in one {@code write}: when the buffer would
+ *       overflow (by the appender that finds it full, before it adds its own record), when a
+ *       sync needs it ({@link #syncTo}, {@link #sync}), and at {@link #close()}. Under
+ *       {@code EVERY_WRITE} the table syncs each write before acknowledging it, so the buffer
+ *       only gathers the records of one group commit (as Pebble's {@code LogWriter} and
+ *       RocksDB's write group do); under {@code BUFFERED} a record is acknowledged while it is
+ *       still in the buffer.</li>
+ * </ul>
+ * A record larger than the buffer is written directly, after the buffer is written out, so
+ * the file order is always the order of the positions {@code append} returned. Two buffers
+ * alternate: appenders fill one while the other is being written.
  *
  * <h2>Group commit</h2>
  * {@link #syncTo(long)} follows the leader/follower pattern of RocksDB's write group and Pebble's
  * flush loop. Under {@code syncLock}: if the log is already durable to the position, return; if
- * no fsync is running, become the leader: note the current end of the written log, release the
- * lock, call {@code force(false)} (fdatasync), retake the lock, advance the durable position to
- * the noted end and wake everyone; otherwise wait for the running fsync to finish and look again.
- * Every waiter whose record was written before an fsync started is released by that fsync, so N
- * writers that each wait for their own record share fsyncs instead of queueing N of them. A
- * position is reported durable only after an fsync that started after the record was written.
+ * no sync is running, become the leader: release the lock, write out the buffer, call
+ * {@code force(false)} (fdatasync), then retake the lock and advance the durable position to the
+ * end of what was written; otherwise queue as a waiter and park. The leader wakes exactly the
+ * waiters its fsync covered, and first of all one waiter it did not cover (if any), which becomes
+ * the next leader at once, so the next fsync overlaps the wake-ups. Waiters park on their own
+ * (no shared condition, so no herd re-contending for one lock) and, once woken, check the
+ * volatile durable position without taking a lock. A position is reported durable only after an
+ * fsync that started after the record was written.
  *
  * <h2>Failure</h2>
  * The first failed write or fsync is recorded, every waiter is woken, and from then on every
  * append, sync and close throws an {@link IOException} whose cause is that failure. An fsync is
  * never retried: after a failed fsync the kernel may have dropped the dirty pages and marked
- * them clean, so a retry could "succeed" without the data being on disk.
+ * them clean, so a retry could "succeed" without the data being on disk. A buffer whose write
+ * failed is not written again either: the records in it (acknowledged under {@code BUFFERED},
+ * not yet under the other policies) may or may not be in the file.
  *
  * <p><b>Note:</b> a {@link FileChannel} is interruptible: a thread interrupted <em>while</em> it
  * writes or fsyncs closes the channel, which fails the log as above. An interrupt status already
@@ -48,38 +71,85 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class FileWal implements Wal {
 
-    /** The largest single write, so that the JDK's cached temporary direct buffers stay small. */
+    /** The largest single write of a record that bypasses the buffer. */
     private static final int WRITE_CHUNK = 256 * 1024;
+    /** Buffer size under {@link SyncPolicy#BUFFERED}: each of its two buffers. */
+    static final int BUFFERED_CAPACITY = 256 * 1024;
+    /** Buffer size under {@link SyncPolicy#EVERY_WRITE}: one group commit's records. */
+    static final int GATHER_CAPACITY = 64 * 1024;
 
     private final Path path;
     private final FileChannel channel;
     private final long salt;
+    /** True under EVERY_WRITE and BUFFERED: appends go to {@code pending}. */
+    private final boolean gathered;
+    /** The capacity of each buffer; 0 in write-through mode. */
+    private final int capacity;
 
     private final ReentrantLock appendLock = new ReentrantLock();
-    /** The end of the written log; written under {@code appendLock}, read anywhere. */
+    /** The end of the log as appended (in the file or the buffer); written under {@code appendLock}. */
     private volatile long appended;
     /** Set under {@code appendLock} when {@link #close()} starts; no append or sync starts after. */
     private volatile boolean closed;
     private final AtomicBoolean closeStarted = new AtomicBoolean();
+    /**
+     * Records appended but not yet written, which belong at file offset {@link #written}. Guarded
+     * by {@code appendLock}; swapped with {@code spare} by the writer holding {@code writeLock}.
+     * Null in write-through mode.
+     */
+    private ByteBuffer pending;
+
+    /** Serialises writers of the file (buffer write-outs and direct writes of large records). */
+    private final ReentrantLock writeLock = new ReentrantLock();
+    /** The other buffer, empty. Guarded by {@code writeLock}. */
+    private ByteBuffer spare;
+    /** The end of what was written to the file; written under {@code writeLock}. */
+    private volatile long written;
 
     private final ReentrantLock syncLock = new ReentrantLock();
-    private final Condition syncDone = syncLock.newCondition();
-    /** Everything before this position is on stable storage. Guarded by {@code syncLock}. */
-    private long durable;
-    /** True while a leader is in {@code force}. Guarded by {@code syncLock}. */
+    /** Everything before this position is on stable storage. Written under {@code syncLock}. */
+    private volatile long durable;
+    /** True while a leader writes out and fsyncs. Guarded by {@code syncLock}. */
     private boolean syncing;
+    /** Threads waiting for a sync, in arrival order. Guarded by {@code syncLock}. */
+    private final List<Waiter> waiters = new ArrayList<>();
     /** The first failure; never cleared. Written under {@code syncLock}. */
     private volatile Throwable failure;
 
+    /** A thread parked until a sync covers its position (or it is asked to lead, or failure). */
+    private static final class Waiter {
+        final long position;
+        final Thread thread = Thread.currentThread();
+        volatile boolean woken;
+
+        Waiter(long position) {
+            this.position = position;
+        }
+
+        void wake() {
+            woken = true;
+            LockSupport.unpark(thread);
+        }
+    }
+
     /**
      * @param end the end of the log, all of it durable already (the provider fsynced it)
+     * @param policy how appends reach the file (see the class documentation)
      */
-    FileWal(Path path, FileChannel channel, long salt, long end) {
+    FileWal(Path path, FileChannel channel, long salt, long end, SyncPolicy policy) {
         this.path = path;
         this.channel = channel;
         this.salt = salt;
         this.appended = end;
+        this.written = end;
         this.durable = end;
+        this.gathered = policy != SyncPolicy.EXPLICIT;
+        this.capacity = !gathered ? 0
+                : policy == SyncPolicy.BUFFERED ? BUFFERED_CAPACITY : GATHER_CAPACITY;
+        if (gathered) {
+            this.pending = ByteBuffer.allocateDirect(capacity);
+            this.spare = ByteBuffer.allocateDirect(capacity);
+        }
     }
 
     @Override
@@ -135,33 +205,136 @@ final class FileWal implements Wal {
     }
 
     private long write(byte[] record) throws IOException {
+        if (!gathered || record.length > capacity) {
+            return writeDirect(record);
+        }
+        while (true) {
+            appendLock.lock();
+            try {
+                checkUsable();
+                if (pending.remaining() >= record.length) {
+                    pending.put(record);
+                    long end = appended + record.length;
+                    appended = end;
+                    return end;
+                }
+            } finally {
+                appendLock.unlock();
+            }
+            // Full: write the buffer out before this record joins the next one. If that fails,
+            // this record was never buffered, so its write fails with nothing of it in the file.
+            writeLock.lock();
+            try {
+                writeOut();
+            } finally {
+                writeLock.unlock();
+            }
+        }
+    }
+
+    /** Writes {@code record} at the end of the file itself, after anything buffered. */
+    private long writeDirect(byte[] record) throws IOException {
+        writeLock.lock();
+        try {
+            if (gathered) {
+                writeOut();
+            }
+            appendLock.lock();
+            try {
+                checkUsable();
+                long at = appended;
+                if (gathered && pending.position() > 0) {
+                    // Records were buffered since writeOut: they go first.
+                    writeOutLocked();
+                }
+                try {
+                    withoutInterrupt(() -> {
+                        for (int off = 0; off < record.length; ) {
+                            int n = Math.min(WRITE_CHUNK, record.length - off);
+                            off += channel.write(ByteBuffer.wrap(record, off, n), at + off);
+                        }
+                    });
+                } catch (IOException | RuntimeException | Error e) {
+                    throw fail(e);
+                }
+                long end = at + record.length;
+                appended = end;
+                written = end;
+                return end;
+            } finally {
+                appendLock.unlock();
+            }
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Writes the buffered records to the file. The caller holds {@code writeLock} but not
+     * {@code appendLock}: appenders fill the other buffer meanwhile.
+     *
+     * @throws IOException (the log has failed) if the write fails or the log failed before
+     */
+    private void writeOut() throws IOException {
+        ByteBuffer full;
+        long at;
         appendLock.lock();
         try {
-            checkUsable();
-            long at = appended;
-            try {
-                withoutInterrupt(() -> {
-                    for (int off = 0; off < record.length; ) {
-                        int n = Math.min(WRITE_CHUNK, record.length - off);
-                        off += channel.write(ByteBuffer.wrap(record, off, n), at + off);
-                    }
-                });
-            } catch (IOException | RuntimeException | Error e) {
-                throw fail(e);
+            if (pending.position() == 0) {
+                return;
             }
-            long end = at + record.length;
-            appended = end;
-            return end;
+            if (failure != null) {
+                throw failedException();
+            }
+            full = pending;
+            pending = spare;
+            at = written;
         } finally {
             appendLock.unlock();
         }
+        spare = null;
+        long end = at + full.position();
+        full.flip();
+        try {
+            withoutInterrupt(() -> {
+                for (long pos = at; full.hasRemaining(); ) {
+                    pos += channel.write(full, pos);
+                }
+            });
+        } catch (IOException | RuntimeException | Error e) {
+            full.clear();
+            spare = full;
+            throw fail(e);
+        }
+        full.clear();
+        spare = full;
+        written = end;
+    }
+
+    /** As {@link #writeOut()}, with {@code appendLock} held too (a direct write is next). */
+    private void writeOutLocked() throws IOException {
+        ByteBuffer full = pending;
+        long at = written;
+        full.flip();
+        try {
+            withoutInterrupt(() -> {
+                for (long pos = at; full.hasRemaining(); ) {
+                    pos += channel.write(full, pos);
+                }
+            });
+        } catch (IOException | RuntimeException | Error e) {
+            full.clear();
+            throw fail(e);
+        }
+        written = at + full.limit();
+        full.clear();
     }
 
     /**
      * {@inheritDoc}
      *
-     * <p>Positions already durable return at once (unless the log has failed). Waiting is not
-     * interruptible.
+     * <p>Positions already durable return at once (unless the log has failed). Buffered records
+     * up to the position are written out first. Waiting is not interruptible.
      *
      * @throws IllegalArgumentException if {@code position} is negative or beyond
      *     {@link #position()}
@@ -195,8 +368,9 @@ final class FileWal implements Wal {
     /**
      * {@inheritDoc}
      *
-     * <p>Appends and syncs that start after {@code close} began throw; syncs already waiting are
-     * covered by the final sync. The file lock is released with the channel.
+     * <p>Writes out the buffer, syncs, and closes. Appends and syncs that start after
+     * {@code close} began throw; syncs already waiting are covered by the final sync. The file
+     * lock is released with the channel.
      */
     @Override
     public void close() throws IOException {
@@ -239,39 +413,115 @@ final class FileWal implements Wal {
     // ---------------------------------------------------------------- group commit
 
     private void awaitDurable(long position) throws IOException {
-        syncLock.lock();
+        if (failure == null && durable >= position) {
+            return;
+        }
+        boolean interrupted = false;
         try {
-            while (true) {
-                if (failure != null) {
-                    throw failedException();
+            syncLock.lock();
+            try {
+                while (true) {
+                    if (failure != null) {
+                        throw failedException();
+                    }
+                    if (durable >= position) {
+                        return;
+                    }
+                    if (!syncing) {
+                        lead();
+                        continue;
+                    }
+                    Waiter me = new Waiter(position);
+                    waiters.add(me);
+                    syncLock.unlock();
+                    try {
+                        while (!me.woken) {
+                            LockSupport.park(this);
+                            if (Thread.interrupted()) {
+                                interrupted = true;
+                            }
+                        }
+                        // Covered (the common case): done without touching the lock.
+                        if (failure == null && durable >= position) {
+                            return;
+                        }
+                    } finally {
+                        syncLock.lock();
+                    }
                 }
-                if (durable >= position) {
-                    return;
+            } finally {
+                if (syncLock.isHeldByCurrentThread()) {
+                    syncLock.unlock();
                 }
-                if (syncing) {
-                    syncDone.awaitUninterruptibly();
-                    continue;
-                }
-                syncing = true;
-                long target = appended;
-                Throwable error = null;
-                syncLock.unlock();
-                try {
-                    withoutInterrupt(() -> channel.force(false));
-                } catch (IOException | RuntimeException | Error e) {
-                    error = e;
-                } finally {
-                    syncLock.lock();
-                    syncing = false;
-                }
-                if (error != null) {
-                    throw fail(error);
-                }
-                durable = Math.max(durable, target);
-                syncDone.signalAll();
             }
         } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Writes out the buffer and fsyncs everything written, as the leader; then wakes the next
+     * leader and the waiters covered. Called and returns with {@code syncLock} held.
+     */
+    private void lead() throws IOException {
+        syncing = true;
+        Throwable error = null;
+        long target = 0;
+        syncLock.unlock();
+        try {
+            if (gathered) {
+                writeLock.lock();
+                try {
+                    writeOut();
+                } finally {
+                    writeLock.unlock();
+                }
+            }
+            target = written;
+            withoutInterrupt(() -> channel.force(false));
+        } catch (IOException | RuntimeException | Error e) {
+            error = e;
+        } finally {
+            syncLock.lock();
+            syncing = false;
+        }
+        if (error != null) {
+            // fail() records the failure and wakes every waiter; writeOut has done so already.
+            throw fail(error);
+        }
+        if (target > durable) {
+            durable = target;
+        }
+        Waiter next = null;
+        List<Waiter> covered = null;
+        for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
+            Waiter w = it.next();
+            if (w.position <= target) {
+                it.remove();
+                if (covered == null) {
+                    covered = new ArrayList<>();
+                }
+                covered.add(w);
+            } else if (next == null) {
+                it.remove();
+                next = w;
+            }
+        }
+        if (next != null) {
+            next.wake();
+        }
+        if (covered != null) {
+            // Unparking is a system call each; do it without the lock, others may enqueue.
             syncLock.unlock();
+            try {
+                for (Waiter w : covered) {
+                    w.wake();
+                }
+            } finally {
+                syncLock.lock();
+            }
         }
     }
 
@@ -279,14 +529,22 @@ final class FileWal implements Wal {
 
     /** Records the first failure, wakes every waiter, and returns what to throw (or throws). */
     private IOException fail(Throwable cause) {
-        syncLock.lock();
+        boolean held = syncLock.isHeldByCurrentThread();
+        if (!held) {
+            syncLock.lock();
+        }
         try {
             if (failure == null) {
                 failure = cause;
             }
-            syncDone.signalAll();
+            for (Waiter w : waiters) {
+                w.wake();
+            }
+            waiters.clear();
         } finally {
-            syncLock.unlock();
+            if (!held) {
+                syncLock.unlock();
+            }
         }
         if (cause instanceof Error e) {
             throw e;

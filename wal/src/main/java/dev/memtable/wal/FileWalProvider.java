@@ -89,7 +89,8 @@ public final class FileWalProvider implements WalProvider {
             long salt = LogFormat.newSalt();
             writeHeader(channel, salt);
             syncDirectory(file);
-            return new FileWal(file, channel, salt, LogFormat.FILE_HEADER_SIZE);
+            return new FileWal(file, channel, salt, LogFormat.FILE_HEADER_SIZE,
+                    options.syncPolicy());
         } catch (IOException | RuntimeException | Error e) {
             Closeables.closeQuietly(channel, e);
             try {
@@ -143,7 +144,8 @@ public final class FileWalProvider implements WalProvider {
                 channel.force(true);
             }
             syncDirectory(file);
-            return new FileWal(file, channel, outcome.salt(), outcome.end());
+            return new FileWal(file, channel, outcome.salt(), outcome.end(),
+                    options.syncPolicy());
         } catch (IOException | RuntimeException | Error e) {
             Closeables.closeQuietly(channel, e);
             throw e;
