@@ -17,12 +17,18 @@ import java.util.concurrent.locks.ReentrantLock;
  * either unsynced or waiting until each record is durable. Named like the table contenders:
  * {@value Contenders#RAW_FILE}, {@value Contenders#WAL} (the log alone, through
  * {@link MemTables#walProvider()}), {@value Contenders#ROCKSDB} (synced only), or a backend name
- * (a memtable created with {@code createWithWal}, so a write is log plus memory).
+ * (a memtable created with {@code createWithWal}, so a write is log plus memory). Unsynced, the
+ * log and the tables use {@code SyncPolicy.EXPLICIT} (one {@code write} system call per record);
+ * a name with the suffix {@value #BUFFERED_SUFFIX} ({@code wal-buffered},
+ * {@code skiplist-buffered}, ...) uses {@code SyncPolicy.BUFFERED} instead (unsynced only).
  *
  * <p>Thread-safe: the raw file serialises its writers with a lock; the others are thread-safe by
  * contract.
  */
 interface LogWriter extends AutoCloseable {
+
+    /** The suffix of a contender name that asks for {@code SyncPolicy.BUFFERED}. */
+    String BUFFERED_SUFFIX = "-buffered";
 
     /** Appends one record; in synced mode returns only once it is durable. */
     void append(byte[] key, byte[] value);
@@ -36,12 +42,21 @@ interface LogWriter extends AutoCloseable {
      *
      * @throws IllegalStateException with the discovery message if the contender needs the
      *     write-ahead log and none is on the class path
-     * @throws IllegalArgumentException if {@code contender} is unknown, or RocksDB unsynced
+     * @throws IllegalArgumentException if {@code contender} is unknown, RocksDB unsynced, or
+     *     buffered and synced
      * @throws UncheckedIOException if the file or its directory cannot be created
      */
     static LogWriter open(String contender, Path file, boolean synced, int valueSize) {
-        WalOptions options = WalOptions.defaults()
-                .withSyncPolicy(synced ? SyncPolicy.EVERY_WRITE : SyncPolicy.EXPLICIT);
+        boolean buffered = contender.endsWith(BUFFERED_SUFFIX);
+        if (buffered) {
+            if (synced) {
+                throw new IllegalArgumentException(contender + " is a contender of the unsynced"
+                        + " log benchmark only (SyncPolicy.BUFFERED acknowledges unsynced writes)");
+            }
+            contender = contender.substring(0, contender.length() - BUFFERED_SUFFIX.length());
+        }
+        WalOptions options = WalOptions.defaults().withSyncPolicy(synced ? SyncPolicy.EVERY_WRITE
+                : buffered ? SyncPolicy.BUFFERED : SyncPolicy.EXPLICIT);
         try {
             // A log is created in an existing directory; the benchmarks own this one.
             Files.createDirectories(file.toAbsolutePath().getParent());

@@ -265,8 +265,15 @@ public final class Suite {
             logs.addAll(backends);
         }
         List<Session> s = new ArrayList<>();
+        List<String> appenders = new ArrayList<>(logs);
+        if (walMissing.isEmpty()) {
+            appenders.add(Contenders.WAL + LogWriter.BUFFERED_SUFFIX);
+            for (String b : backends) {
+                appenders.add(b + LogWriter.BUFFERED_SUFFIX);
+            }
+        }
         s.add(new Session(clazz("WalAppendBenchmark"), 1, 1,
-                params("contender", logs, "valueSize", List.of("100", "1024")),
+                params("contender", appenders, "valueSize", List.of("100", "1024")),
                 Optional.empty()));
         s.add(new Session(clazz("WalRecoveryBenchmark"), 1, 1,
                 params("contender", logs, "valueSize", List.of("100")), Optional.empty()));

@@ -18,7 +18,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Unsynced appends, one thread: the write-ahead log ({@code wal}, and {@code skiplist}: a table
- * with a log, so log plus memory) against the same key and value bytes written back to back to a
+ * with a log, so log plus memory; both with {@code SyncPolicy.EXPLICIT}, one system call per
+ * record, and {@code wal-buffered}, {@code skiplist-buffered}: the same with
+ * {@code SyncPolicy.BUFFERED}, records gathered into large writes) against the same key and value bytes written back to back to a
  * raw {@code FileChannel} through a 64 KiB buffer ({@code raw-file}). Each iteration writes a new
  * file, deleted afterwards; nothing is forced, so this measures the log's CPU cost and the page
  * cache. Throughput is records per second; the report multiplies it by the payload
@@ -35,8 +37,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"-Xms4g", "-Xmx4g", "-XX:+UseG1GC"})
 public class WalAppendBenchmark {
 
-    /** {@code raw-file}, {@code wal}, or a backend name (a table with a log). */
-    @Param({"raw-file", "wal", "skiplist"})
+    /**
+     * {@code raw-file}, {@code wal}, or a backend name (a table with a log); {@code wal} and
+     * backend names may end in {@code -buffered} ({@code SyncPolicy.BUFFERED}).
+     */
+    @Param({"raw-file", "wal", "wal-buffered", "skiplist", "skiplist-buffered"})
     public String contender;
 
     /** Value size in bytes; keys are always 16 bytes. */

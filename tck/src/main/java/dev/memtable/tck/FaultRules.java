@@ -79,35 +79,39 @@ public interface FaultRules extends ContractSupport {
     }
 
     /**
-     * <b>fault02</b>: with {@link SyncPolicy#EXPLICIT}, every write accepted before
-     * {@code syncWal()} returned survives a power loss: put, delete and batch, and the size. Of
-     * the writes after it, a power loss may keep some, but only whole and in order (a prefix).
-     * <p>If it fails: {@code syncWal()} must sync the log ({@code Wal.sync()}), not only flush a
-     * buffer or do nothing.
+     * <b>fault02</b>: with {@link SyncPolicy#EXPLICIT}, and again with {@link SyncPolicy#BUFFERED},
+     * every write accepted before {@code syncWal()} returned survives a power loss: put, delete
+     * and batch, and the size. Of the writes after it, a power loss may keep some, but only whole
+     * and in order (a prefix).
+     * <p>If it fails: {@code syncWal()} must sync the log ({@code Wal.sync()}) under either
+     * policy, not only flush a buffer or do nothing.
      */
     @Test
     default void optional_fault02_syncedWritesSurvivePowerLoss(@TempDir Path dir)
             throws IOException {
-        SimulatedDisk disk = new SimulatedDisk();
-        MemTableProvider backend = onDisk(disk);
-        Path file = dir.resolve("fault02.log");
-        MemTable t = closeQuietlyAfterRule(backend.createWithWal(1, file));
-        ReferenceModel model = new ReferenceModel();
-        mixedWrites(t, model, "synced-");
-        t.syncWal();
-        List<TableState> allowed = new ArrayList<>(List.of(TableState.of(model)));
-        for (SampleWrite w : SampleWrite.onePerPath()) {
-            w.action().accept(t);
-            model.write(w.effect());
-            allowed.add(TableState.of(model));
-        }
-        disk.powerLoss();
-        MemTable r = closeQuietlyAfterRule(backend.recoverFromWal(1, file));
-        TableState recovered = TableState.of(r, List.of());
-        if (!allowed.contains(recovered)) {
-            assertEquals(allowed.get(0), recovered, "recovered after syncWal(), three more"
-                    + " writes and a power loss (expected the synced writes, plus at most a"
-                    + " prefix of the later ones)");
+        for (SyncPolicy policy : List.of(SyncPolicy.EXPLICIT, SyncPolicy.BUFFERED)) {
+            SimulatedDisk disk = new SimulatedDisk();
+            MemTableProvider backend = onDisk(disk);
+            Path file = dir.resolve("fault02-" + policy + ".log");
+            MemTable t = closeQuietlyAfterRule(backend.createWithWal(1, file,
+                    WalOptions.defaults().withSyncPolicy(policy)));
+            ReferenceModel model = new ReferenceModel();
+            mixedWrites(t, model, "synced-");
+            t.syncWal();
+            List<TableState> allowed = new ArrayList<>(List.of(TableState.of(model)));
+            for (SampleWrite w : SampleWrite.onePerPath()) {
+                w.action().accept(t);
+                model.write(w.effect());
+                allowed.add(TableState.of(model));
+            }
+            disk.powerLoss();
+            MemTable r = closeQuietlyAfterRule(backend.recoverFromWal(1, file));
+            TableState recovered = TableState.of(r, List.of());
+            if (!allowed.contains(recovered)) {
+                assertEquals(allowed.get(0), recovered, "recovered with " + policy + " after"
+                        + " syncWal(), three more writes and a power loss (expected the synced"
+                        + " writes, plus at most a prefix of the later ones)");
+            }
         }
     }
 

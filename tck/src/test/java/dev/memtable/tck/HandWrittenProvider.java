@@ -94,6 +94,8 @@ final class HandWrittenProvider implements MemTableProvider {
         WAL_PROVIDER_IGNORED,
         /** {@code syncWal()} does nothing ("the appends are on disk already"). */
         SYNC_WAL_NEVER_SYNCS,
+        /** With {@code SyncPolicy.BUFFERED}, {@code syncWal()} does nothing. */
+        BUFFERED_SYNC_WAL_SKIPPED,
         /** Ignores {@code SyncPolicy.EVERY_WRITE}. */
         SYNC_POLICY_IGNORED,
         /** {@code close()} forgets the log: never closed, never synced. */

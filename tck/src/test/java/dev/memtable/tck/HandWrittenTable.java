@@ -77,6 +77,8 @@ final class HandWrittenTable implements MemTable {
     /** Set before the table is published; null without a log. */
     private volatile Wal log;
     private boolean syncEveryWrite;
+    /** True if the log was attached with {@code SyncPolicy.BUFFERED}. */
+    private boolean buffered;
     private final ThreadLocal<List<PendingAppend>> threadBuffer =
             ThreadLocal.withInitial(ArrayList::new);
 
@@ -94,6 +96,7 @@ final class HandWrittenTable implements MemTable {
         this.log = log;
         this.syncEveryWrite = options.syncPolicy() == SyncPolicy.EVERY_WRITE
                 && flaw != Flaw.SYNC_POLICY_IGNORED;
+        this.buffered = options.syncPolicy() == SyncPolicy.BUFFERED;
     }
 
     /** Applies a record read back from the log at its sequence, without logging it; recovery only. */
@@ -491,7 +494,8 @@ final class HandWrittenTable implements MemTable {
             return; // the log was synced and closed by seal()
         }
         Wal wal = log;
-        if (wal == null || flaw == Flaw.SYNC_WAL_NEVER_SYNCS) {
+        if (wal == null || flaw == Flaw.SYNC_WAL_NEVER_SYNCS
+                || (flaw == Flaw.BUFFERED_SYNC_WAL_SKIPPED && buffered)) {
             return;
         }
         if (flaw == Flaw.EVERY_WRITE_BUFFERED_PER_THREAD) {

@@ -114,6 +114,8 @@ final class LogFlaws {
                                 "fault08", "fault09", "fault10"), Set.of("fault04", "fault11")),
                 flawed(Flaw.SYNC_WAL_NEVER_SYNCS, "syncWal() does nothing",
                         Set.of("fault02", "fault05", "fault06", "fault07"), Set.of("set11")),
+                flawed(Flaw.BUFFERED_SYNC_WAL_SKIPPED, "with SyncPolicy.BUFFERED, syncWal() does"
+                        + " nothing", Set.of("fault02"), Set.of()),
                 flawed(Flaw.SYNC_POLICY_IGNORED, "SyncPolicy.EVERY_WRITE is ignored",
                         Set.of("fault03", "fault06"), Set.of()),
                 flawed(Flaw.CLOSE_LEAKS_LOG, "close() never closes (or syncs) the log",

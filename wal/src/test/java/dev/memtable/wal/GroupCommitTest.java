@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.memtable.Bytes;
 import dev.memtable.RecoveryMode;
+import dev.memtable.SyncPolicy;
 import dev.memtable.WalOptions;
 import dev.memtable.spi.Wal;
 import java.io.IOException;
@@ -18,8 +19,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** Concurrent syncers share fsyncs, and no write is acknowledged before an fsync covers it. */
+/**
+ * Concurrent syncers share fsyncs, and no write is acknowledged before an fsync covers it, under
+ * every {@link SyncPolicy} (write-through and gathered appends alike).
+ */
 class GroupCommitTest {
 
     private static final long WAIT_SECONDS = 60;
@@ -27,8 +33,10 @@ class GroupCommitTest {
     @TempDir
     Path dir;
 
-    @Test
-    void syncTo_manyThreadsEachWaitingForTheirOwnWrite_shareFsyncs() throws Exception {
+    @ParameterizedTest
+    @EnumSource(SyncPolicy.class)
+    void syncTo_manyThreadsEachWaitingForTheirOwnWrite_shareFsyncs(SyncPolicy policy)
+            throws Exception {
         FaultyFs fs = new FaultyFs();
         fs.noopForce = true;
         // A slow disk: while one fsync runs, the other writers queue behind it.
@@ -37,7 +45,7 @@ class GroupCommitTest {
         int threads = 16;
         int perThread = 40;
         Queue<String> violations = new ConcurrentLinkedQueue<>();
-        try (Wal wal = fs.provider().create(file, WalOptions.defaults())) {
+        try (Wal wal = fs.provider().create(file, WalOptions.defaults().withSyncPolicy(policy))) {
             FaultyFs.Channel channel = fs.channel(file);
             int forcesBefore = fs.fileForces.get();
             AtomicLong sequences = new AtomicLong();
@@ -64,13 +72,15 @@ class GroupCommitTest {
                         .ok().size());
     }
 
-    @Test
-    void syncTo_recordWrittenDuringAnFsync_waitsForTheNextFsync() throws Exception {
+    @ParameterizedTest
+    @EnumSource(SyncPolicy.class)
+    void syncTo_recordWrittenDuringAnFsync_waitsForTheNextFsync(SyncPolicy policy)
+            throws Exception {
         FaultyFs fs = new FaultyFs();
         CountDownLatch inFirstForce = new CountDownLatch(1);
         CountDownLatch releaseFirstForce = new CountDownLatch(1);
         Path file = dir.resolve("late.wal");
-        try (Wal wal = fs.provider().create(file, WalOptions.defaults())) {
+        try (Wal wal = fs.provider().create(file, WalOptions.defaults().withSyncPolicy(policy))) {
             int base = fs.fileForces.get();
             fs.forceHook = n -> {
                 if (n == base + 1) {

@@ -1,6 +1,7 @@
 package dev.memtable.wal;
 
 import dev.memtable.Bytes;
+import dev.memtable.SyncPolicy;
 import dev.memtable.WalOptions;
 import dev.memtable.spi.Wal;
 import java.io.IOException;
@@ -18,7 +19,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Measures synced-write throughput: N writer threads that each append a record and wait with
- * {@code syncTo} until it is durable, for N = 1, 4, 16, 64, next to the raw rate of one thread
+ * {@code syncTo} until it is durable, on a log created with {@code SyncPolicy.EVERY_WRITE} (as a
+ * table with that policy does), for N = 1, 4, 16, 64, next to the raw rate of one thread
  * doing {@code FileChannel.write} + {@code force(false)} on a plain file in the same run. Prints a
  * Markdown table. Not a test; run it by hand (see {@code wal/README.md}):
  *
@@ -112,7 +114,8 @@ public final class SyncRateHarness {
         Path file = dir.resolve("sync-rate-" + writers + "-" + System.nanoTime() + ".wal");
         LongAdder writes = new LongAdder();
         AtomicLong sequences = new AtomicLong();   // as a table hands them out
-        try (Wal wal = fs.provider().create(file, WalOptions.defaults())) {
+        try (Wal wal = fs.provider().create(file,
+                WalOptions.defaults().withSyncPolicy(SyncPolicy.EVERY_WRITE))) {
             int forcesBefore = fs.fileForces.get();
             CountDownLatch go = new CountDownLatch(1);
             long[] window = new long[2];
