@@ -275,8 +275,12 @@ public final class Suite {
         s.add(new Session(clazz("WalAppendBenchmark"), 1, 1,
                 params("contender", appenders, "valueSize", List.of("100", "1024")),
                 Optional.empty()));
+        List<String> recovery = new ArrayList<>(logs);
+        for (String b : backends) {
+            recovery.add(b + WalRecoveryBenchmark.INSERT_SUFFIX);
+        }
         s.add(new Session(clazz("WalRecoveryBenchmark"), 1, 1,
-                params("contender", logs, "valueSize", List.of("100")), Optional.empty()));
+                params("contender", recovery, "valueSize", List.of("100")), Optional.empty()));
         s.add(new Session(clazz("WalSyncBenchmark"), 1, 1,
                 params("contender", List.of(Contenders.RAW_FILE), "valueSize", List.of("100")),
                 Optional.empty()));

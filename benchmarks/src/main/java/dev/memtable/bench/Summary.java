@@ -151,11 +151,16 @@ final class Summary {
                 threadRatio(Results.WAL_SYNCED, Contenders.WAL, 64, Contenders.WAL, 1));
         target(rows, "wal synced writes, 16 threads / 1 thread", 8,
                 threadRatio(Results.WAL_SYNCED, Contenders.WAL, 16, Contenders.WAL, 1));
-        target(rows, "wal / raw-file, unsynced append, 100 B", 0.8,
-                results.ratio(Results.WAL_APPEND, 1, 100, Contenders.WAL, Contenders.RAW_FILE));
-        target(rows, "wal / raw-file, recovery, 100 B", 0.5,
+        target(rows, "wal-buffered / raw-file, unsynced append, 100 B", 0.8,
+                results.ratio(Results.WAL_APPEND, 1, 100,
+                        Contenders.WAL + LogWriter.BUFFERED_SUFFIX, Contenders.RAW_FILE));
+        target(rows, "wal decode / raw-file read, recovery, 100 B", 0.5,
                 results.ratio(Results.WAL_RECOVERY, 1, 100, Contenders.WAL,
                         Contenders.RAW_FILE));
+        target(rows, SKIPLIST + " replay / " + SKIPLIST + WalRecoveryBenchmark.INSERT_SUFFIX
+                        + ", recovery, 100 B", 0.8,
+                results.ratio(Results.WAL_RECOVERY, 1, 100, SKIPLIST,
+                        SKIPLIST + WalRecoveryBenchmark.INSERT_SUFFIX));
     }
 
     private static String threadLabel(int threads) {

@@ -1,11 +1,14 @@
 package dev.memtable.bench;
 
+import dev.memtable.Bytes;
 import dev.memtable.MemTable;
 import dev.memtable.MemTables;
-import dev.memtable.WalOptions;
+import dev.memtable.RecoveryMode;
+import dev.memtable.WalCorruption;
 import dev.memtable.WriteBatch;
-import dev.memtable.spi.Wal;
+import dev.memtable.spi.WalInspector;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -24,24 +27,37 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * Recovery: a log of {@code entries} records (16-byte keys, {@code valueSize}-byte values) is
- * written once per fork, then each iteration replays it whole ({@link Mode#SingleShotTime}).
- * Contenders: {@code wal} (the log alone, every batch handed to a consumer), a backend name
- * ({@code recoverFromWal}: log plus rebuilding the table), and {@code raw-file} (a plain file of
- * the same payload read sequentially through a 64 KiB buffer). The file is in the page cache
- * (it was just written), for every contender alike. The report turns time into MB/s of payload
- * ({@code entries × (16 + valueSize)} bytes) replayed.
+ * Recovery of a large log ({@code entries} single-put records of 16-byte keys and
+ * {@code valueSize}-byte values; the default 7,000,000 of 100 bytes make a log of about 1 GB),
+ * measured as two ratios, each contender alone in its fork ({@link Mode#SingleShotTime}, one pass
+ * over everything per iteration):
+ * <ul>
+ *   <li><b>decoding</b>: {@code wal} (every record read, both checksums verified and its batch
+ *       decoded and handed to a consumer, through {@code WalProvider.inspect}: no table, no
+ *       truncation, no fsync) against {@code raw-file} (a plain sequential read of the same log
+ *       file through a 64 KiB buffer);</li>
+ *   <li><b>replay</b>: a backend name ({@code recoverFromWal}: decoding plus inserting each entry
+ *       at its record's sequence, then the log reopened for appends) against
+ *       {@code <backend>-insert} (the same entries, already in memory, put at the same sequences
+ *       into a new table of the same backend without a log).</li>
+ * </ul>
+ * The log is written once per fork in set-up (the insert contender only generates the entries),
+ * so it is in the page cache for every reader alike. The report turns time into MB/s of payload
+ * ({@code entries × (16 + valueSize)} bytes).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3)
-@Measurement(iterations = 5)
-@Fork(value = 1, jvmArgsAppend = {"-Xms4g", "-Xmx4g", "-XX:+UseG1GC"})
+@Warmup(iterations = 2)
+@Measurement(iterations = 3)
+@Fork(value = 1, jvmArgsAppend = {"-Xms12g", "-Xmx12g", "-XX:+UseG1GC"})
 public class WalRecoveryBenchmark {
 
-    /** {@code raw-file}, {@code wal}, or a backend name. */
-    @Param({"raw-file", "wal", "skiplist"})
+    /** The suffix of a contender that inserts the entries into a backend without a log. */
+    static final String INSERT_SUFFIX = "-insert";
+
+    /** {@code raw-file}, {@code wal}, a backend name, or a backend name with {@code -insert}. */
+    @Param({"raw-file", "wal", "skiplist", "skiplist-insert"})
     public String contender;
 
     /** Value size in bytes; keys are always 16 bytes. */
@@ -49,73 +65,105 @@ public class WalRecoveryBenchmark {
     public int valueSize;
 
     /** How many records the log holds. */
-    @Param({"1000000"})
+    @Param({"7000000"})
     public int entries;
 
     private Path dir;
     private Path file;
+    private byte[][] keys;
+    private byte[][] values;
+    private MemTable table;
 
-    /** Writes the log (or raw file) once per fork. */
+    /** Writes the log once per fork (or, for an insert contender, only generates the entries). */
     @Setup(Level.Trial)
     public void write() {
-        byte[][] keys = Data.randomKeys(entries, Data.PRESENT_SEED, 0);
-        byte[][] values = Data.values(valueSize);
+        keys = Data.randomKeys(entries, Data.PRESENT_SEED, 0);
+        values = Data.values(valueSize);
+        if (contender.endsWith(INSERT_SUFFIX)) {
+            return;
+        }
         dir = Contenders.workDir().resolve("recovery-" + ProcessHandle.current().pid());
         RocksDbContender.deleteRecursively(dir);
         file = dir.resolve("log");
-        // The backends' logs are written by the log alone: the same file every contender reads.
-        String writerName = contender.equals(Contenders.RAW_FILE) ? contender : Contenders.WAL;
-        try (LogWriter writer = LogWriter.open(writerName, file, false, valueSize)) {
+        // The log alone, buffered: every record at sequence i + 1, as the insert contender puts.
+        try (LogWriter writer = LogWriter.open(Contenders.WAL + LogWriter.BUFFERED_SUFFIX, file,
+                false, valueSize)) {
             for (int i = 0; i < entries; i++) {
                 writer.append(keys[i], Data.valueFor(values, i));
             }
         }
+        if (!contender.equals(Contenders.RAW_FILE) && !contender.equals(Contenders.WAL)) {
+            keys = null;    // replay needs only the file: leave the heap to the table
+            values = null;
+        }
     }
 
-    /** Deletes the file. */
+    /** Closes the table an iteration built, so the next one starts from an empty heap. */
+    @TearDown(Level.Iteration)
+    public void dropTable() {
+        if (table != null) {
+            try {
+                table.close();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+            table = null;
+        }
+    }
+
+    /** Deletes the log. */
     @TearDown(Level.Trial)
     public void delete() {
-        RocksDbContender.deleteRecursively(dir);
+        if (dir != null) {
+            RocksDbContender.deleteRecursively(dir);
+        }
     }
 
-    /** Replays the whole log once. */
+    /** Reads, decodes or replays the whole log once, or inserts the same entries. */
     @Benchmark
     public long recover(Blackhole sink) throws IOException {
-        long replayed;
-        switch (contender) {
-            case Contenders.RAW_FILE -> {
-                replayed = RawFile.readAll(file);
-                long expected = (long) entries * (Data.KEY_LENGTH + valueSize);
-                if (replayed != expected) {
-                    throw new IllegalStateException("read " + replayed + " bytes, expected "
-                            + expected);
-                }
-                return replayed;
+        long done;
+        if (contender.equals(Contenders.RAW_FILE)) {
+            long read = RawFile.readAll(file);
+            if (read != Files.size(file)) {
+                throw new IllegalStateException("read " + read + " bytes of " + Files.size(file));
             }
-            case Contenders.WAL -> {
-                long[] count = new long[1];
-                Wal wal = MemTables.walProvider().recover(file, WalOptions.defaults(),
-                        (long sequence, WriteBatch batch) -> {
+            return read;
+        } else if (contender.equals(Contenders.WAL)) {
+            long[] count = new long[1];
+            MemTables.walProvider().inspect(file, RecoveryMode.TOLERATE_TORN_TAIL,
+                    new WalInspector() {
+                        @Override
+                        public void record(long offset, long length, long sequence,
+                                           WriteBatch batch) {
                             sink.consume(sequence);
                             sink.consume(batch);
-                            count[0] += batch.entries().size();
-                        });
-                wal.close();
-                replayed = count[0];
+                            count[0] += batch.size();
+                        }
+
+                        @Override
+                        public void damage(WalCorruption corruption) {
+                            throw new IllegalStateException("damage in a fresh log: "
+                                    + corruption);
+                        }
+                    });
+            done = count[0];
+        } else if (contender.endsWith(INSERT_SUFFIX)) {
+            String backend = contender.substring(0, contender.length() - INSERT_SUFFIX.length());
+            table = Contenders.backend(backend).create(Contenders.nextId());
+            for (int i = 0; i < entries; i++) {
+                table.put(Bytes.wrap(keys[i]), Bytes.wrap(Data.valueFor(values, i)), i + 1L);
             }
-            default -> {
-                try (MemTable table = Contenders.backend(contender)
-                        .recoverFromWal(Contenders.nextId(), file)) {
-                    // Every entry is one version: key, value and its sequence.
-                    replayed = table.approximateSize()
-                            / (Data.KEY_LENGTH + valueSize + MemTable.VERSION_BYTES);
-                }
-            }
+            done = table.approximateSize() / (Data.KEY_LENGTH + valueSize + MemTable.VERSION_BYTES);
+        } else {
+            table = Contenders.backend(contender).recoverFromWal(Contenders.nextId(), file);
+            // Every entry is one version: key, value and its sequence.
+            done = table.approximateSize() / (Data.KEY_LENGTH + valueSize + MemTable.VERSION_BYTES);
         }
-        if (replayed != entries) {
-            throw new IllegalStateException(contender + " replayed " + replayed
+        if (done != entries) {
+            throw new IllegalStateException(contender + " replayed " + done
                     + " records, expected " + entries);
         }
-        return replayed;
+        return done;
     }
 }

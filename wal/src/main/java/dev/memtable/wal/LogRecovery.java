@@ -231,15 +231,29 @@ final class LogRecovery {
             return new Bad("truncated record: its header announces " + length
                     + " payload bytes but only " + (remain - RECORD_HEADER_SIZE) + " remain");
         }
-        crc.reset().update(b, i + 8, RECORD_HEADER_SIZE - 8);
-        window.checksum(crc, pos + RECORD_HEADER_SIZE, length);
-        if (crc.masked() != recordCrc) {
-            return new Bad("record checksum mismatch");
-        }
+        long next = pos + RECORD_HEADER_SIZE + length;
         try {
+            if (RECORD_HEADER_SIZE + length <= FileWindow.CAPACITY) {
+                // The common case: the whole record in the window, checksummed in one pass over
+                // length, type and payload, and decoded straight from the window's array.
+                i = window.fill(pos, RECORD_HEADER_SIZE + (int) length);
+                b = window.array();
+                if (crc.reset().update(b, i + 8, RECORD_HEADER_SIZE - 8 + (int) length).masked()
+                        != recordCrc) {
+                    return new Bad("record checksum mismatch");
+                }
+                RecordCodec.Decoded record =
+                        RecordCodec.decode(b, i + RECORD_HEADER_SIZE, (int) length);
+                return new Good(record.sequence(), record.batch(), next);
+            }
+            crc.reset().update(b, i + 8, RECORD_HEADER_SIZE - 8);
+            window.checksum(crc, pos + RECORD_HEADER_SIZE, length);
+            if (crc.masked() != recordCrc) {
+                return new Bad("record checksum mismatch");
+            }
             RecordCodec.Decoded record =
                     RecordCodec.decode(window, pos + RECORD_HEADER_SIZE, (int) length);
-            return new Good(record.sequence(), record.batch(), pos + RECORD_HEADER_SIZE + length);
+            return new Good(record.sequence(), record.batch(), next);
         } catch (RecordCodec.MalformedRecordException e) {
             return new Bad("malformed record: " + e.getMessage());
         }

@@ -8,6 +8,7 @@ import dev.memtable.Bytes;
 import dev.memtable.MemTable;
 import dev.memtable.WriteBatch;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -185,6 +186,83 @@ final class RecordCodec {
             at += valueLength;
             try {
                 batch.put(Bytes.wrap(key), Bytes.wrap(value));
+            } catch (IllegalArgumentException e) {
+                throw new MalformedRecordException("entry " + i + ": " + e.getMessage());
+            }
+        }
+        if (at != end) {
+            throw new MalformedRecordException((end - at) + " bytes after the last entry");
+        }
+        return new Decoded(sequence, batch);
+    }
+
+    /**
+     * Decodes the payload at {@code b[start, start + length)}, whose checksum has been verified,
+     * as {@link #decode(FileWindow, long, int)} does (same grammar, same reasons), for a payload
+     * that is wholly in memory. Reads only inside that range; allocates the batch and, per entry,
+     * exactly its key and its value.
+     *
+     * @throws MalformedRecordException if the payload does not follow the grammar, including a
+     *     sequence of 0 or above {@code MemTable.MAX_SEQUENCE}
+     */
+    static Decoded decode(byte[] b, int start, int length) throws MalformedRecordException {
+        int end = start + length;
+        int at = start;
+        if (length < PAYLOAD_PREFIX) {
+            throw new MalformedRecordException("payload of " + length + " bytes has no sequence"
+                    + " and entry count (" + PAYLOAD_PREFIX + " bytes)");
+        }
+        long sequence = LogFormat.getLong(b, at);
+        long count = Integer.toUnsignedLong(LogFormat.getInt(b, at + 8));
+        at += PAYLOAD_PREFIX;
+        if (sequence < 1 || sequence > MemTable.MAX_SEQUENCE) {
+            throw new MalformedRecordException("sequence " + Long.toUnsignedString(sequence)
+                    + " is out of range (1 to MAX_SEQUENCE " + MemTable.MAX_SEQUENCE + " allowed)");
+        }
+        if (count == 0) {
+            throw new MalformedRecordException("batch with no entries");
+        }
+        if (count > (end - at) / 3) {
+            throw new MalformedRecordException("entry count " + count + " does not fit in "
+                    + (end - at) + " bytes");
+        }
+        WriteBatch batch = new WriteBatch();
+        for (long i = 0; i < count; i++) {
+            if (end - at < 3) {
+                throw new MalformedRecordException("entry " + i + " is cut off by the record end");
+            }
+            byte kind = b[at];
+            int keyLength = LogFormat.getUnsignedShort(b, at + 1);
+            at += 3;
+            int valueLength = 0;
+            if (kind == KIND_PUT) {
+                if (end - at < 4) {
+                    throw new MalformedRecordException("entry " + i + " is cut off by the record end");
+                }
+                valueLength = LogFormat.getInt(b, at);
+                at += 4;
+                if (valueLength <= 0 || valueLength > MemTable.MAX_VALUE_LENGTH) {
+                    throw new MalformedRecordException("entry " + i + " has value length "
+                            + Integer.toUnsignedString(valueLength) + " (1 to "
+                            + MemTable.MAX_VALUE_LENGTH + " allowed)");
+                }
+            } else if (kind != KIND_DELETE) {
+                throw new MalformedRecordException("entry " + i + " has unknown kind " + kind);
+            }
+            if (end - at < (long) keyLength + valueLength) {
+                throw new MalformedRecordException("entry " + i + " is cut off by the record end");
+            }
+            byte[] key = Arrays.copyOfRange(b, at, at + keyLength);
+            at += keyLength;
+            Bytes value;
+            if (valueLength == 0) {
+                value = Bytes.EMPTY;
+            } else {
+                value = Bytes.wrap(Arrays.copyOfRange(b, at, at + valueLength));
+                at += valueLength;
+            }
+            try {
+                batch.put(Bytes.wrap(key), value);
             } catch (IllegalArgumentException e) {
                 throw new MalformedRecordException("entry " + i + ": " + e.getMessage());
             }
