@@ -93,16 +93,20 @@ final class FileWal implements Wal {
     private volatile boolean closed;
     private final AtomicBoolean closeStarted = new AtomicBoolean();
     /**
-     * Records appended but not yet written, which belong at file offset {@link #written}. Guarded
-     * by {@code appendLock}; swapped with {@code spare} by the writer holding {@code writeLock}.
-     * Null in write-through mode.
+     * Records appended but not yet written ({@code pending[0, pendingLength)}), which belong at
+     * file offset {@link #written}. Guarded by {@code appendLock}; swapped with {@code spare} by
+     * the writer holding {@code writeLock}. Null in write-through mode.
      */
-    private ByteBuffer pending;
+    private byte[] pending;
+    /** Bytes used in {@code pending}. Guarded by {@code appendLock}. */
+    private int pendingLength;
+    /** The file's salted checksum for records encoded into {@code pending}. Guarded by {@code appendLock}. */
+    private final LogFormat.SaltedCrc pendingCrc;
 
     /** Serialises writers of the file (buffer write-outs and direct writes of large records). */
     private final ReentrantLock writeLock = new ReentrantLock();
     /** The other buffer, empty. Guarded by {@code writeLock}. */
-    private ByteBuffer spare;
+    private byte[] spare;
     /** The end of what was written to the file; written under {@code writeLock}. */
     private volatile long written;
 
@@ -146,9 +150,10 @@ final class FileWal implements Wal {
         this.gathered = policy != SyncPolicy.EXPLICIT;
         this.capacity = !gathered ? 0
                 : policy == SyncPolicy.BUFFERED ? BUFFERED_CAPACITY : GATHER_CAPACITY;
+        this.pendingCrc = new LogFormat.SaltedCrc(salt);
         if (gathered) {
-            this.pending = ByteBuffer.allocateDirect(capacity);
-            this.spare = ByteBuffer.allocateDirect(capacity);
+            this.pending = new byte[capacity];
+            this.spare = new byte[capacity];
         }
     }
 
@@ -170,7 +175,42 @@ final class FileWal implements Wal {
     @Override
     public long append(Bytes key, Bytes value, long sequence) throws IOException {
         checkSequence(sequence);
+        if (gathered) {
+            int size = RecordCodec.putSize(key, value);
+            if (size <= capacity) {
+                return gatherPut(key, value, sequence, size);
+            }
+        }
         return write(RecordCodec.encode(key, value, sequence, salt));
+    }
+
+    /**
+     * Encodes one put straight into the buffer (no record array, no copy), writing the buffer
+     * out first if the record does not fit. {@code size <= capacity}; arguments are checked.
+     */
+    private long gatherPut(Bytes key, Bytes value, long sequence, int size) throws IOException {
+        while (true) {
+            appendLock.lock();
+            try {
+                checkUsable();
+                int at = pendingLength;
+                if (capacity - at >= size) {
+                    RecordCodec.encodePut(pending, at, size, key, value, sequence, pendingCrc);
+                    pendingLength = at + size;
+                    long end = appended + size;
+                    appended = end;
+                    return end;
+                }
+            } finally {
+                appendLock.unlock();
+            }
+            writeLock.lock();
+            try {
+                writeOut();
+            } finally {
+                writeLock.unlock();
+            }
+        }
     }
 
     /**
@@ -212,8 +252,10 @@ final class FileWal implements Wal {
             appendLock.lock();
             try {
                 checkUsable();
-                if (pending.remaining() >= record.length) {
-                    pending.put(record);
+                int at = pendingLength;
+                if (capacity - at >= record.length) {
+                    System.arraycopy(record, 0, pending, at, record.length);
+                    pendingLength = at + record.length;
                     long end = appended + record.length;
                     appended = end;
                     return end;
@@ -243,7 +285,7 @@ final class FileWal implements Wal {
             try {
                 checkUsable();
                 long at = appended;
-                if (gathered && pending.position() > 0) {
+                if (gathered && pendingLength > 0) {
                     // Records were buffered since writeOut: they go first.
                     writeOutLocked();
                 }
@@ -276,11 +318,13 @@ final class FileWal implements Wal {
      * @throws IOException (the log has failed) if the write fails or the log failed before
      */
     private void writeOut() throws IOException {
-        ByteBuffer full;
+        byte[] full;
+        int length;
         long at;
         appendLock.lock();
         try {
-            if (pending.position() == 0) {
+            length = pendingLength;
+            if (length == 0) {
                 return;
             }
             if (failure != null) {
@@ -288,46 +332,42 @@ final class FileWal implements Wal {
             }
             full = pending;
             pending = spare;
+            pendingLength = 0;
             at = written;
         } finally {
             appendLock.unlock();
         }
-        spare = null;
-        long end = at + full.position();
-        full.flip();
-        try {
-            withoutInterrupt(() -> {
-                for (long pos = at; full.hasRemaining(); ) {
-                    pos += channel.write(full, pos);
-                }
-            });
-        } catch (IOException | RuntimeException | Error e) {
-            full.clear();
-            spare = full;
-            throw fail(e);
-        }
-        full.clear();
-        spare = full;
-        written = end;
+        spare = full;   // empty once written; whether or not the write succeeds
+        writeFully(full, length, at);
+        written = at + length;
     }
 
     /** As {@link #writeOut()}, with {@code appendLock} held too (a direct write is next). */
     private void writeOutLocked() throws IOException {
-        ByteBuffer full = pending;
+        int length = pendingLength;
         long at = written;
-        full.flip();
+        pendingLength = 0;
+        writeFully(pending, length, at);
+        written = at + length;
+    }
+
+    /**
+     * Writes {@code buffer[0, length)} at file offset {@code at}; the caller holds
+     * {@code writeLock}.
+     *
+     * @throws IOException (the log has failed) if the write fails
+     */
+    private void writeFully(byte[] buffer, int length, long at) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(buffer, 0, length);
         try {
             withoutInterrupt(() -> {
-                for (long pos = at; full.hasRemaining(); ) {
-                    pos += channel.write(full, pos);
+                for (long pos = at; b.hasRemaining(); ) {
+                    pos += channel.write(b, pos);
                 }
             });
         } catch (IOException | RuntimeException | Error e) {
-            full.clear();
             throw fail(e);
         }
-        written = at + full.limit();
-        full.clear();
     }
 
     /**

@@ -46,15 +46,37 @@ final class RecordCodec {
      *     not in {@code 1 .. MemTable.MAX_SEQUENCE}
      */
     static byte[] encode(Bytes key, Bytes value, long sequence, long salt) {
-        MemTable.checkEntry(key, value);
+        int size = putSize(key, value);
         MemTable.checkWriteSequence(sequence);
-        byte[] rec = new byte[RECORD_HEADER_SIZE + PAYLOAD_PREFIX + entrySize(key, value)];
-        int at = RECORD_HEADER_SIZE;
-        LogFormat.putLong(rec, at, sequence);
-        LogFormat.putInt(rec, at + 8, 1);
-        writeEntry(rec, at + PAYLOAD_PREFIX, key, value);
-        seal(rec, salt);
+        byte[] rec = new byte[size];
+        encodePut(rec, 0, size, key, value, sequence, new LogFormat.SaltedCrc(salt));
         return rec;
+    }
+
+    /**
+     * Returns the size of the whole record for one put of {@code value} under {@code key} (a
+     * delete if {@code value} is empty), after checking the entry.
+     *
+     * @throws NullPointerException naming a null argument
+     * @throws IllegalArgumentException if the key or value is over its limit
+     */
+    static int putSize(Bytes key, Bytes value) {
+        MemTable.checkEntry(key, value);
+        return RECORD_HEADER_SIZE + PAYLOAD_PREFIX + entrySize(key, value);
+    }
+
+    /**
+     * Writes the record of one put (as {@link #encode(Bytes, Bytes, long, long)} returns it) into
+     * {@code dst[at, at + size)}, where {@code size} is {@link #putSize}; the entry and the
+     * sequence have been checked. {@code crc} is the file's salted checksum, reset here.
+     */
+    static void encodePut(byte[] dst, int at, int size, Bytes key, Bytes value, long sequence,
+                          LogFormat.SaltedCrc crc) {
+        int p = at + RECORD_HEADER_SIZE;
+        LogFormat.putLong(dst, p, sequence);
+        LogFormat.putInt(dst, p + 8, 1);
+        writeEntry(dst, p + PAYLOAD_PREFIX, key, value);
+        seal(dst, at, size, crc);
     }
 
     /**
@@ -88,7 +110,7 @@ final class RecordCodec {
         for (WriteBatch.Entry e : entries) {
             at = writeEntry(rec, at, e.key(), e.value());
         }
-        seal(rec, salt);
+        seal(rec, 0, rec.length, new LogFormat.SaltedCrc(salt));
         return rec;
     }
 
@@ -110,13 +132,15 @@ final class RecordCodec {
         return at + value.length();
     }
 
-    /** Fills in length, type and both checksums of a record whose payload is written. */
-    private static void seal(byte[] rec, long salt) {
-        LogFormat.putInt(rec, 8, rec.length - RECORD_HEADER_SIZE);
-        rec[12] = TYPE_BATCH;
-        LogFormat.SaltedCrc crc = new LogFormat.SaltedCrc(salt);
-        LogFormat.putInt(rec, 4, crc.update(rec, 8, rec.length - 8).masked());
-        LogFormat.putInt(rec, 0, crc.reset().update(rec, 4, RECORD_HEADER_SIZE - 4).masked());
+    /**
+     * Fills in length, type and both checksums of the record at {@code rec[at, at + size)} whose
+     * payload is written.
+     */
+    private static void seal(byte[] rec, int at, int size, LogFormat.SaltedCrc crc) {
+        LogFormat.putInt(rec, at + 8, size - RECORD_HEADER_SIZE);
+        rec[at + 12] = TYPE_BATCH;
+        LogFormat.putInt(rec, at + 4, crc.reset().update(rec, at + 8, size - 8).masked());
+        LogFormat.putInt(rec, at, crc.reset().update(rec, at + 4, RECORD_HEADER_SIZE - 4).masked());
     }
 
     /**
