@@ -43,13 +43,17 @@ import org.openjdk.jmh.infra.Blackhole;
  * </ul>
  * The log is written once per fork in set-up (the insert contender only generates the entries),
  * so it is in the page cache for every reader alike. The report turns time into MB/s of payload
- * ({@code entries × (16 + valueSize)} bytes).
+ * ({@code entries × (16 + valueSize)} bytes). Run time: the reading contenders take about a
+ * second per pass; a replay or insert of 7,000,000 entries into {@code skiplist} about 1 to 2.5
+ * minutes on a loaded 2-core machine, hence one warm-up and two measured passes; give the
+ * reading contenders more ({@code -wi 2 -i 5}) and a small heap
+ * ({@code -jvmArgsAppend "-Xms3g -Xmx3g"}) when they run alone.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 2)
-@Measurement(iterations = 3)
+@Warmup(iterations = 1)
+@Measurement(iterations = 2)
 @Fork(value = 1, jvmArgsAppend = {"-Xms12g", "-Xmx12g", "-XX:+UseG1GC"})
 public class WalRecoveryBenchmark {
 

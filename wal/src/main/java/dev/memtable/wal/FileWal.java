@@ -28,7 +28,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *       256 KiB for a large record). When {@code append} returns the record is in the operating
  *       system's cache: it survives a crash of the process.</li>
  *   <li>{@link SyncPolicy#EVERY_WRITE} and {@link SyncPolicy#BUFFERED} (<em>gathered</em>): the
- *       record is copied into the log's in-memory buffer under {@code appendLock} and reaches the
+ *       record is added to the log's in-memory buffer under {@code appendLock} (a single put is
+ *       encoded and checksummed straight into it; a batch is encoded first and copied) and reaches the
  *       file with the other records of the buffer in one {@code write}: when the buffer would
  *       overflow (by the appender that finds it full, before it adds its own record), when a
  *       sync needs it ({@link #syncTo}, {@link #sync}), and at {@link #close()}. Under
