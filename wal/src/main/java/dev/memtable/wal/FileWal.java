@@ -475,20 +475,18 @@ final class FileWal implements Wal {
                     Waiter me = new Waiter(position);
                     waiters.add(me);
                     syncLock.unlock();
-                    try {
-                        while (!me.woken) {
-                            LockSupport.park(this);
-                            if (Thread.interrupted()) {
-                                interrupted = true;
-                            }
+                    while (!me.woken) {
+                        LockSupport.park(this);
+                        if (Thread.interrupted()) {
+                            interrupted = true;
                         }
-                        // Covered (the common case): done without touching the lock.
-                        if (failure == null && durable >= position) {
-                            return;
-                        }
-                    } finally {
-                        syncLock.lock();
                     }
+                    // Covered (the common case): done without touching the lock (the finally
+                    // below unlocks only a lock this thread holds).
+                    if (failure == null && durable >= position) {
+                        return;
+                    }
+                    syncLock.lock();
                 }
             } finally {
                 if (syncLock.isHeldByCurrentThread()) {
