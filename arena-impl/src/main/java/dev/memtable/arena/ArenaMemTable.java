@@ -6,6 +6,7 @@ import dev.memtable.Bound;
 import dev.memtable.Bytes;
 import dev.memtable.MemTableIterator;
 import dev.memtable.spi.AbstractMemTable;
+import dev.memtable.spi.ByteArrays;
 
 /**
  * A memtable on an {@link ArenaSkipList}. {@link AbstractMemTable} does the checks, the size
@@ -39,7 +40,10 @@ final class ArenaMemTable extends AbstractMemTable {
 
     @Override
     protected Bytes doGet(Bytes key, long sequence) {
-        return list().get(key, sequence);
+        // The key's fields are read here, in a method small enough to inline into the caller,
+        // so a Bytes made for this call goes no further and is scalar-replaced (the list's get
+        // is too big to inline there; passing the Bytes to it made every hit allocate it).
+        return list().get(ByteArrays.array(key), ByteArrays.offset(key), key.length(), sequence);
     }
 
     /**

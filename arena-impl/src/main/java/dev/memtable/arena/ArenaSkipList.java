@@ -69,8 +69,6 @@ final class ArenaSkipList {
     /** Where the length sits in a value word: above the 13-bit chunk and 22-bit offset. */
     private static final int VALUE_LENGTH_SHIFT = 35;
 
-    /** Read probes up to this size are copied into a per-thread buffer (see {@link #get}). */
-    private static final int READ_PROBE_BYTES = 256;
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
     private static final VarHandle HEIGHT;
 
@@ -94,6 +92,8 @@ final class ArenaSkipList {
     private final int head;
     private final byte[] headChunk;
     private final int headOffset;
+    /** Key to newest node, for point reads (best effort; see {@link PointIndex}). */
+    private final PointIndex index = new PointIndex(this);
     /** The tallest tower linked so far (or being linked); searches start there. */
     @SuppressWarnings("unused") // accessed through HEIGHT
     private volatile int height = 1;
@@ -191,6 +191,10 @@ final class ArenaSkipList {
                 findSplice(s, level, level, prevs[level], nexts[level]);
             }
         }
+        if (!s.prevSameKey) {
+            // The key's newest version (unless a newer one raced in: the index keeps the newest).
+            index.insert(node, s.probe, s.from, s.length, s.hash, sequence);
+        }
     }
 
     /**
@@ -198,23 +202,60 @@ final class ArenaSkipList {
      * the highest sequence {@code <= sequence}, or null if there is none: the first node at or
      * after {@code (key, sequence)}, if it holds {@code key}. At {@link #NEWEST} that is the
      * key's newest version, found by one search that stops at the first level where it meets the
-     * key, unless the version it meets is {@link #SUPERSEDED} (see {@link #find}). The value
-     * shares the chunk; it is never copied. Allocates nothing but the returned {@code Bytes}.
+     * key, unless the version it meets is {@link #SUPERSEDED} (see {@link #find}).
+     *
+     * <p>First it asks the {@link PointIndex}: a node it holds for the key that is not
+     * superseded, with a sequence at most the read's, is the answer without a search (one slot
+     * and one node loaded). Otherwise, a key the index does not hold, a superseded version, or a
+     * read below the newest version, it searches the list. The value shares the chunk; it is never copied. Allocates nothing but the returned
+     * {@code Bytes}.
      */
     Bytes get(Bytes key, long sequence) {
-        int length = key.length();
-        int found;
-        if (length <= READ_PROBE_BYTES) {
-            // Copied, not read through ByteArrays: C2 (JDK 17) does not scalar-replace an object
-            // read through a VarHandle, so a Bytes the caller made for this get would then be a
-            // heap allocation; copyTo keeps it removable, and 16 bytes copy in a few ns.
-            byte[] probe = SCRATCH.get().readProbe;
-            key.copyTo(probe, 0);
-            found = find(probe, 0, length, sequence, true);
-        } else {
-            found = find(ByteArrays.array(key), ByteArrays.offset(key), length, sequence, true);
+        // Read in place through ByteArrays (plain loads), and small enough to inline into the
+        // caller: only the key's fields go further, so a Bytes made for this call is
+        // scalar-replaced (a get miss allocates nothing; JMH -prof gc).
+        return get(ByteArrays.array(key), ByteArrays.offset(key), key.length(), sequence);
+    }
+
+    /** {@link #get(Bytes, long)} of the key {@code probe[from, from + length)}. */
+    Bytes get(byte[] probe, int from, int length, long sequence) {
+        int indexed = index.lookup(probe, from, length, PointIndex.hash(probe, from, length));
+        if (indexed != NIL) {
+            // Volatile: the SUPERSEDED bit is set before a newer version is linked, so a version
+            // without it is the key's newest at this moment.
+            long seqWord = (long) LONG.getVolatile(arena.chunk(indexed),
+                    Arena.offset(indexed) + SEQUENCE);
+            if (seqWord >= 0 && seqWord <= sequence) {
+                return valueBytes(value(indexed));
+            }
         }
+        int found = find(probe, from, length, sequence, true);
         return found == NIL ? null : valueBytes(value(found));
+    }
+
+    /** Returns true if {@code node}'s key is {@code probe[from, from + length)}. */
+    boolean hasKey(int node, byte[] probe, int from, int length) {
+        byte[] c = arena.chunk(node);
+        int o = Arena.offset(node);
+        int meta = (int) INT.get(c, o + META);
+        if ((meta & 0xFFFF) != length) {
+            return false;
+        }
+        int keyFrom = o + keyOffset(meta >>> 16);
+        return Arrays.equals(c, keyFrom, keyFrom + length, probe, from, from + length);
+    }
+
+    /** Returns {@link PointIndex#hash} of {@code node}'s key. */
+    long keyHash(int node) {
+        byte[] c = arena.chunk(node);
+        int o = Arena.offset(node);
+        int meta = (int) INT.get(c, o + META);
+        return PointIndex.hash(c, o + keyOffset(meta >>> 16), meta & 0xFFFF);
+    }
+
+    /** Returns the point index (for tests). */
+    PointIndex index() {
+        return index;
     }
 
     /**
@@ -717,8 +758,8 @@ final class ArenaSkipList {
     /**
      * Per-thread state of a put, so that a put allocates nothing on the heap but arena memory:
      * the probe (the key's own array, range, 8- and 4-byte prefixes, read in place through
-     * {@link ByteArrays}; its sequence) and the splice found by {@link #findSplice}; and the
-     * buffer a get copies its probe into. Seeks use none of it. Safe to reuse: no method that
+     * {@link ByteArrays}; its hash and sequence) and the splice found by {@link #findSplice}.
+     * Reads use none of it. Safe to reuse: no method that
      * holds it calls out to user code or back into a list.
      */
     private static final class Scratch {
@@ -734,14 +775,14 @@ final class ArenaSkipList {
         long prefix;
         /** {@code prefix32(probe, from, length)}. */
         int prefix32;
+        /** {@code PointIndex.hash(probe, from, length)}. */
+        long hash;
         /** The probe's sequence: with the key, the internal key searched for. */
         long sequence;
         /** Set by {@link #findSplice}: whether {@code nexts[0]} holds the probe's key. */
         boolean nextSameKey;
         /** Set by {@link #findSplice}: whether {@code prevs[0]} holds the probe's key. */
         boolean prevSameKey;
-        /** A get's copy of its probe, if the key has at most {@code READ_PROBE_BYTES}. */
-        final byte[] readProbe = new byte[READ_PROBE_BYTES];
 
         /** Makes {@code (key, sequence)} the probe of a put. */
         void load(Bytes key, long sequence) {
@@ -753,6 +794,7 @@ final class ArenaSkipList {
             length = keyLength;
             prefix = prefix(p, f, keyLength);
             prefix32 = prefix32(p, f, keyLength);
+            hash = PointIndex.hash(p, f, keyLength);
             this.sequence = sequence;
         }
     }
