@@ -1,6 +1,7 @@
 package dev.memtable.spi;
 
 import dev.memtable.RecoveryMode;
+import dev.memtable.WalCorruption;
 import dev.memtable.WalOptions;
 import dev.memtable.WriteBatch;
 import java.io.IOException;
@@ -56,6 +57,38 @@ public interface WalProvider {
      * @throws NullPointerException if an argument is null
      */
     long inspect(Path file, RecoveryMode mode, WalInspector inspector) throws IOException;
+
+    /**
+     * Checks the log at {@code file} without changing it, as {@link #inspect} does in
+     * {@code mode} (same records, same damage, same refusals at the same offsets with the same
+     * reasons, same return value), but hands each intact record to {@code verifier} as its
+     * framing and entry count only. For {@code memtable wal verify}: an implementation may then
+     * check records without building their entries.
+     *
+     * <p>The default goes through {@link #inspect} and counts each batch's entries.
+     *
+     * @return the offset where the intact log ends (where recovery would continue appending)
+     * @throws java.nio.file.NoSuchFileException if {@code file} does not exist
+     * @throws dev.memtable.WalCorruptionException at the first damage the mode does not tolerate;
+     *     what was reported before it stands
+     * @throws IOException if the file cannot be read
+     * @throws NullPointerException if an argument is null
+     */
+    default long verify(Path file, RecoveryMode mode, WalVerifier verifier) throws IOException {
+        java.util.Objects.requireNonNull(verifier, "verifier");
+        return inspect(file, mode, new WalInspector() {
+            @Override
+            public void record(long offset, long length, long sequence,
+                               WriteBatch batch) {
+                verifier.record(offset, length, sequence, batch.size());
+            }
+
+            @Override
+            public void damage(WalCorruption corruption) {
+                verifier.damage(corruption);
+            }
+        });
+    }
 
     /**
      * Deletes the log at {@code file} if it exists, durably: when this returns, the deletion
