@@ -11,6 +11,7 @@ import dev.memtable.spi.Wal;
 import dev.memtable.spi.WalInspector;
 import dev.memtable.spi.WalProvider;
 import dev.memtable.spi.WalReplay;
+import dev.memtable.spi.WalVerifier;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -132,7 +133,8 @@ public final class FileWalProvider implements WalProvider {
             long size = channel.size();
             LogRecovery.Outcome outcome =
                     new LogRecovery(file, channel, size, options,
-                            (offset, length, sequence, batch) -> replay.replay(sequence, batch),
+                            (offset, length, sequence, entries, batch) ->
+                                    replay.replay(sequence, batch),
                             logger).run();
             if (outcome.writeHeader()) {
                 channel.truncate(0);
@@ -167,8 +169,33 @@ public final class FileWalProvider implements WalProvider {
         WalOptions options = WalOptions.defaults().withRecoveryMode(mode)
                 .withCorruptionListener(inspector::damage);
         try (FileChannel channel = opener.open(file, READ)) {
-            return new LogRecovery(file, channel, channel.size(), options, inspector::record,
+            return new LogRecovery(file, channel, channel.size(), options,
+                    (offset, length, sequence, entries, batch) ->
+                            inspector.record(offset, length, sequence, batch),
                     SILENT).run().end();
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Reads as {@link #inspect} does (read-only, no lock, reports to the verifier only) and
+     * checks every record as recovery does (framing, both checksums, the payload's grammar and
+     * its entries' bounds), straight from the read buffer: no batch, entry or array is built for
+     * a record that fits the read buffer.
+     */
+    @Override
+    public long verify(Path file, RecoveryMode mode, WalVerifier verifier) throws IOException {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(verifier, "verifier");
+        WalOptions options = WalOptions.defaults().withRecoveryMode(mode)
+                .withCorruptionListener(verifier::damage);
+        try (FileChannel channel = opener.open(file, READ)) {
+            return new LogRecovery(file, channel, channel.size(), options,
+                    (offset, length, sequence, entries, batch) ->
+                            verifier.record(offset, length, sequence, entries),
+                    SILENT, false).run().end();
         }
     }
 

@@ -143,12 +143,58 @@ final class LogFormat {
 
     /** A CRC32C seeded with the file's salt; reuse it through {@link #reset()}. */
     static final class SaltedCrc {
+        /** The reflected CRC32C polynomial. */
+        private static final int POLY = 0x82F63B78;
+        /** Ranges up to this long are checksummed in one pass by {@link #masked(byte[], int, int)}. */
+        static final int SHIFT_TABLE_LENGTH = 4096;
+
         private final byte[] salt = new byte[8];
         private final CRC32C crc = new CRC32C();
+        /**
+         * {@code shift[n]}: what the salt contributes to the CRC of {@code salt | data} for data of
+         * {@code n} bytes; built on first use of {@link #masked(byte[], int, int)}.
+         */
+        private int[] shift;
 
         SaltedCrc(long salt) {
             LONG.set(this.salt, 0, salt);
             reset();
+        }
+
+        /**
+         * Returns the masked salted checksum of {@code b[off, off + len)}, the same value as
+         * {@code reset().update(b, off, len).masked()}, with one pass over the range and none
+         * over the salt when {@code len <= SHIFT_TABLE_LENGTH}. CRC32C is affine in its starting
+         * register: {@code crc(salt | d) = crc(d) ^ Z(crc(salt), |d|)}, where {@code Z(x, n)} runs
+         * the register {@code x} through {@code n} zero bytes; {@code Z} of the salt's CRC is
+         * tabulated once per length. Leaves this checksum in an unspecified state: call
+         * {@link #reset()} before {@link #update}.
+         */
+        int masked(byte[] b, int off, int len) {
+            if (len > SHIFT_TABLE_LENGTH) {
+                return reset().update(b, off, len).masked();
+            }
+            int[] t = shift;
+            if (t == null) {
+                t = shift = shiftTable();
+            }
+            crc.reset();
+            crc.update(b, off, len);
+            return mask((int) crc.getValue() ^ t[len]);
+        }
+
+        private int[] shiftTable() {
+            CRC32C c = new CRC32C();
+            c.update(salt, 0, salt.length);
+            int[] t = new int[SHIFT_TABLE_LENGTH + 1];
+            int reg = (int) c.getValue();
+            for (int n = 0; n <= SHIFT_TABLE_LENGTH; n++) {
+                t[n] = reg;
+                for (int bit = 0; bit < 8; bit++) {
+                    reg = (reg >>> 1) ^ ((reg & 1) != 0 ? POLY : 0);
+                }
+            }
+            return t;
         }
 
         /** Starts a new checksum (already fed with the salt). */

@@ -59,18 +59,15 @@ final class LogRecovery {
          * @param offset where the record starts
          * @param length its length, header included
          * @param sequence its sequence, already checked to be in {@code 1 .. MAX_SEQUENCE}
-         * @param batch its entries
+         * @param entries how many entries it holds
+         * @param batch its entries, or null if this recovery does not decode them (a verifying
+         *     pass)
          */
-        void accept(long offset, long length, long sequence, WriteBatch batch);
+        void accept(long offset, long length, long sequence, int entries, WriteBatch batch);
     }
 
-    private sealed interface Read permits Good, Bad {
-    }
-
-    private record Good(long sequence, WriteBatch batch, long next) implements Read {
-    }
-
-    private record Bad(String reason) implements Read {
+    /** An intact record found by the search after damage, kept to be handed on next. */
+    private record Good(long sequence, int entries, WriteBatch batch, long next) {
     }
 
     private record Found(long offset, Good record) {
@@ -84,11 +81,30 @@ final class LogRecovery {
     private final RecordSink replay;
     private final System.Logger logger;
     private final long scanLimit;
+    /** If false, records are checked (framing, checksums, grammar) but no batch is built. */
+    private final boolean decode;
     private LogFormat.SaltedCrc crc;
     private long scanWork;
+    // The record that the last read() found intact (it returned null): no object per record.
+    private long readSequence;
+    private int readEntries;
+    private WriteBatch readBatch;
+    private long readNext;
 
+    /** A recovery that decodes every intact record into a batch for {@code replay}. */
     LogRecovery(Path file, FileChannel channel, long size, WalOptions options,
                 RecordSink replay, System.Logger logger) {
+        this(file, channel, size, options, replay, logger, true);
+    }
+
+    /**
+     * A recovery that decodes every intact record if {@code decode}, else only checks it exactly
+     * as decoding would (same records intact, same damage, same reasons) and hands
+     * {@code replay} a null batch: without building anything per record.
+     */
+    LogRecovery(Path file, FileChannel channel, long size, WalOptions options,
+                RecordSink replay, System.Logger logger, boolean decode) {
+        this.decode = decode;
         this.file = file;
         this.window = new FileWindow(channel, size);
         this.size = size;
@@ -141,14 +157,22 @@ final class LogRecovery {
             pending = first.record();
         }
         while (pos < size) {
-            Read read = pending != null ? pending : read(pos);
-            pending = null;
-            if (read instanceof Good good) {
-                replay.accept(pos, good.next() - pos, good.sequence(), good.batch());
-                pos = good.next();
+            String reason;
+            if (pending != null) {
+                replay.accept(pos, pending.next() - pos, pending.sequence(), pending.entries(),
+                        pending.batch());
+                pos = pending.next();
+                pending = null;
                 continue;
             }
-            String reason = ((Bad) read).reason();
+            reason = read(pos);
+            if (reason == null) {
+                WriteBatch batch = readBatch;
+                readBatch = null;
+                replay.accept(pos, readNext - pos, readSequence, readEntries, batch);
+                pos = readNext;
+                continue;
+            }
             if (mode == RecoveryMode.STRICT) {
                 throw corruption(pos, size - pos, reason);
             }
@@ -202,60 +226,77 @@ final class LogRecovery {
         return true;
     }
 
-    /** Reads and verifies the record at {@code pos}; never reads past the file size. */
-    private Read read(long pos) throws IOException {
+    /**
+     * Reads and verifies the record at {@code pos}; never reads past the file size. Returns null
+     * if it is intact, with its sequence, entry count, batch (if decoding) and end in the
+     * {@code read*} fields; else why it is bad.
+     */
+    private String read(long pos) throws IOException {
         long remain = size - pos;
         if (remain < RECORD_HEADER_SIZE) {
-            return new Bad(allZero(pos, (int) remain) ? "zero-filled tail of " + remain + " bytes"
-                    : "truncated record header (" + remain + " bytes before end of file)");
+            return allZero(pos, (int) remain) ? "zero-filled tail of " + remain + " bytes"
+                    : "truncated record header (" + remain + " bytes before end of file)";
         }
         int i = window.fill(pos, RECORD_HEADER_SIZE);
         byte[] b = window.array();
-        if (allZero(b, i, RECORD_HEADER_SIZE)) {
-            return new Bad("zero-filled bytes where a record header belongs");
-        }
         int headerCrc = LogFormat.getInt(b, i);
         int recordCrc = LogFormat.getInt(b, i + 4);
         long length = Integer.toUnsignedLong(LogFormat.getInt(b, i + 8));
         byte type = b[i + 12];
-        if (crc.reset().update(b, i + 4, RECORD_HEADER_SIZE - 4).masked() != headerCrc) {
-            return new Bad("record header checksum mismatch");
+        if (headerCrc == 0 && recordCrc == 0 && length == 0 && type == 0) {
+            return "zero-filled bytes where a record header belongs";
+        }
+        if (crc.masked(b, i + 4, RECORD_HEADER_SIZE - 4) != headerCrc) {
+            return "record header checksum mismatch";
         }
         if (type != TYPE_BATCH) {
-            return new Bad("unknown record type " + type);
+            return "unknown record type " + type;
         }
         if (length > MAX_PAYLOAD) {
-            return new Bad("record length " + length + " is over the limit " + MAX_PAYLOAD);
+            return "record length " + length + " is over the limit " + MAX_PAYLOAD;
         }
         if (length > remain - RECORD_HEADER_SIZE) {
-            return new Bad("truncated record: its header announces " + length
-                    + " payload bytes but only " + (remain - RECORD_HEADER_SIZE) + " remain");
+            return "truncated record: its header announces " + length
+                    + " payload bytes but only " + (remain - RECORD_HEADER_SIZE) + " remain";
         }
-        long next = pos + RECORD_HEADER_SIZE + length;
+        readNext = pos + RECORD_HEADER_SIZE + length;
         try {
             if (RECORD_HEADER_SIZE + length <= FileWindow.CAPACITY) {
                 // The common case: the whole record in the window, checksummed in one pass over
-                // length, type and payload, and decoded straight from the window's array.
+                // length, type and payload, and checked or decoded straight from the window.
                 i = window.fill(pos, RECORD_HEADER_SIZE + (int) length);
                 b = window.array();
-                if (crc.reset().update(b, i + 8, RECORD_HEADER_SIZE - 8 + (int) length).masked()
-                        != recordCrc) {
-                    return new Bad("record checksum mismatch");
+                if (crc.masked(b, i + 8, RECORD_HEADER_SIZE - 8 + (int) length) != recordCrc) {
+                    return "record checksum mismatch";
                 }
-                RecordCodec.Decoded record =
-                        RecordCodec.decode(b, i + RECORD_HEADER_SIZE, (int) length);
-                return new Good(record.sequence(), record.batch(), next);
+                if (decode) {
+                    RecordCodec.Decoded record =
+                            RecordCodec.decode(b, i + RECORD_HEADER_SIZE, (int) length);
+                    readSequence = record.sequence();
+                    readBatch = record.batch();
+                    readEntries = readBatch.size();
+                } else {
+                    readEntries = RecordCodec.check(b, i + RECORD_HEADER_SIZE, (int) length);
+                    readSequence = LogFormat.getLong(b, i + RECORD_HEADER_SIZE);
+                    readBatch = null;
+                }
+                return null;
             }
             crc.reset().update(b, i + 8, RECORD_HEADER_SIZE - 8);
             window.checksum(crc, pos + RECORD_HEADER_SIZE, length);
             if (crc.masked() != recordCrc) {
-                return new Bad("record checksum mismatch");
+                return "record checksum mismatch";
             }
+            // A record larger than the window (rare: a value or batch of about 1 MiB or more)
+            // is decoded even when only checked; the decoder streams it through the window.
             RecordCodec.Decoded record =
                     RecordCodec.decode(window, pos + RECORD_HEADER_SIZE, (int) length);
-            return new Good(record.sequence(), record.batch(), next);
+            readSequence = record.sequence();
+            readEntries = record.batch().size();
+            readBatch = decode ? record.batch() : null;
+            return null;
         } catch (RecordCodec.MalformedRecordException e) {
-            return new Bad("malformed record: " + e.getMessage());
+            return "malformed record: " + e.getMessage();
         }
     }
 
@@ -278,8 +319,7 @@ final class LogRecovery {
                 if (length > MAX_PAYLOAD || length > size - q - RECORD_HEADER_SIZE) {
                     continue;
                 }
-                if (crc.reset().update(b, i + 4, RECORD_HEADER_SIZE - 4).masked()
-                        != LogFormat.getInt(b, i)) {
+                if (crc.masked(b, i + 4, RECORD_HEADER_SIZE - 4) != LogFormat.getInt(b, i)) {
                     continue;
                 }
                 scanWork += length;
@@ -289,7 +329,9 @@ final class LogRecovery {
                             + " candidates had valid headers but bad contents (the damage looks"
                             + " deliberate)");
                 }
-                if (read(q) instanceof Good good) {
+                if (read(q) == null) {
+                    Good good = new Good(readSequence, readEntries, readBatch, readNext);
+                    readBatch = null;
                     return new Found(q, good);
                 }
                 q++;            // read() moved the window: continue from a fresh fill

@@ -297,6 +297,79 @@ final class RecordCodec {
         return new Decoded(sequence, batch);
     }
 
+    /**
+     * Checks the payload at {@code b[start, start + length)}, whose checksum has been verified,
+     * against the grammar exactly as {@link #decode(byte[], int, int)} does (same checks in the
+     * same order, same reasons, the batch limit of {@link WriteBatch#put} included) and returns
+     * its entry count, without building anything: for a pass that needs only to know that the
+     * record is intact. Reads only inside that range; allocates nothing unless it throws.
+     *
+     * @throws MalformedRecordException if the payload does not follow the grammar, including a
+     *     sequence of 0 or above {@code MemTable.MAX_SEQUENCE}
+     */
+    static int check(byte[] b, int start, int length) throws MalformedRecordException {
+        int end = start + length;
+        int at = start;
+        if (length < PAYLOAD_PREFIX) {
+            throw new MalformedRecordException("payload of " + length + " bytes has no sequence"
+                    + " and entry count (" + PAYLOAD_PREFIX + " bytes)");
+        }
+        long sequence = LogFormat.getLong(b, at);
+        long count = Integer.toUnsignedLong(LogFormat.getInt(b, at + 8));
+        at += PAYLOAD_PREFIX;
+        if (sequence < 1 || sequence > MemTable.MAX_SEQUENCE) {
+            throw new MalformedRecordException("sequence " + Long.toUnsignedString(sequence)
+                    + " is out of range (1 to MAX_SEQUENCE " + MemTable.MAX_SEQUENCE + " allowed)");
+        }
+        if (count == 0) {
+            throw new MalformedRecordException("batch with no entries");
+        }
+        if (count > (end - at) / 3) {
+            throw new MalformedRecordException("entry count " + count + " does not fit in "
+                    + (end - at) + " bytes");
+        }
+        long total = 0;             // keys and values so far, as WriteBatch counts them
+        for (long i = 0; i < count; i++) {
+            if (end - at < 3) {
+                throw new MalformedRecordException("entry " + i + " is cut off by the record end");
+            }
+            byte kind = b[at];
+            int keyLength = LogFormat.getUnsignedShort(b, at + 1);
+            at += 3;
+            int valueLength = 0;
+            if (kind == KIND_PUT) {
+                if (end - at < 4) {
+                    throw new MalformedRecordException("entry " + i + " is cut off by the record end");
+                }
+                valueLength = LogFormat.getInt(b, at);
+                at += 4;
+                if (valueLength <= 0 || valueLength > MemTable.MAX_VALUE_LENGTH) {
+                    throw new MalformedRecordException("entry " + i + " has value length "
+                            + Integer.toUnsignedString(valueLength) + " (1 to "
+                            + MemTable.MAX_VALUE_LENGTH + " allowed)");
+                }
+            } else if (kind != KIND_DELETE) {
+                throw new MalformedRecordException("entry " + i + " has unknown kind " + kind);
+            }
+            if (end - at < (long) keyLength + valueLength) {
+                throw new MalformedRecordException("entry " + i + " is cut off by the record end");
+            }
+            at += keyLength + valueLength;
+            // What WriteBatch.put refuses (the key length is a u16, never over MAX_KEY_LENGTH,
+            // and the value length was checked above): the batch total.
+            total += keyLength + valueLength;
+            if (total > WriteBatch.MAX_BATCH_BYTES) {
+                throw new MalformedRecordException("entry " + i + ": write batch would hold "
+                        + total + " bytes of keys and values; the limit is "
+                        + WriteBatch.MAX_BATCH_BYTES);
+            }
+        }
+        if (at != end) {
+            throw new MalformedRecordException((end - at) + " bytes after the last entry");
+        }
+        return (int) count;
+    }
+
     /** A record whose checksum holds but whose payload breaks the grammar. */
     static final class MalformedRecordException extends Exception {
         private static final long serialVersionUID = 1L;

@@ -112,10 +112,16 @@ final class Logs {
      */
     static Recovered recover(FileWalProvider provider, Path file, RecoveryMode mode,
                              boolean keepOpen) throws IOException {
+        // Every damage case of every test that recovers through here is also read, before
+        // recovery changes the file, by inspect (decoding) and verify (checking only), and the
+        // three must agree: see Walk.
+        Walk inspected = Walk.of(file, mode, true);
+        Walk verified = Walk.of(file, mode, false);
         List<Replayed> records = new ArrayList<>();
         List<WalCorruption> reports = new ArrayList<>();
         WalOptions options = WalOptions.defaults().withRecoveryMode(mode)
                 .withCorruptionListener(reports::add);
+        Recovered result;
         try {
             Wal wal = provider.recover(file, options,
                     (sequence, b) -> records.add(new Replayed(sequence, b.entries())));
@@ -123,9 +129,103 @@ final class Logs {
                 wal.close();
                 wal = null;
             }
-            return new Recovered(records, reports, null, wal);
+            result = new Recovered(records, reports, null, wal);
         } catch (WalCorruptionException e) {
-            return new Recovered(records, reports, e, null);
+            result = new Recovered(records, reports, e, null);
+        }
+        if (inspected != null && verified != null) {
+            Walk.agree(file, mode, inspected, verified, result);
+        }
+        return result;
+    }
+
+    /**
+     * What a read-only walk ({@code inspect} if decoding, else {@code verify}) of a log saw: each
+     * record as offset, length, sequence and entry count, each damage report, the end it
+     * returned or the corruption it threw.
+     */
+    record Walk(List<List<Long>> records, List<WalCorruption> damage, long end,
+                WalCorruption error) {
+
+        /** Walks {@code file}, or returns null if it cannot be read (no such file). */
+        static Walk of(Path file, RecoveryMode mode, boolean decode) {
+            if (!Files.isRegularFile(file)) {
+                return null;
+            }
+            FileWalProvider walker = new FileWalProvider();
+            List<List<Long>> records = new ArrayList<>();
+            List<WalCorruption> damage = new ArrayList<>();
+            try {
+                long end;
+                if (decode) {
+                    end = walker.inspect(file, mode, new dev.memtable.spi.WalInspector() {
+                        @Override
+                        public void record(long offset, long length, long sequence,
+                                           WriteBatch batch) {
+                            records.add(List.of(offset, length, sequence, (long) batch.size()));
+                        }
+
+                        @Override
+                        public void damage(WalCorruption corruption) {
+                            damage.add(corruption);
+                        }
+                    });
+                } else {
+                    end = walker.verify(file, mode, new dev.memtable.spi.WalVerifier() {
+                        @Override
+                        public void record(long offset, long length, long sequence,
+                                           int entries) {
+                            records.add(List.of(offset, length, sequence, (long) entries));
+                        }
+
+                        @Override
+                        public void damage(WalCorruption corruption) {
+                            damage.add(corruption);
+                        }
+                    });
+                }
+                return new Walk(records, damage, end, null);
+            } catch (WalCorruptionException e) {
+                return new Walk(records, damage, -1, e.corruption());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        /**
+         * Fails unless verify saw exactly what inspect saw (same records at the same offsets, same
+         * damage, same refusal with the same offset, length and reason, same end) and recovery
+         * replayed and reported the same (its records' sequences and entry counts, its reports,
+         * its refusal).
+         */
+        static void agree(Path file, RecoveryMode mode, Walk inspected, Walk verified,
+                          Recovered recovered) {
+            String where = file + " in " + mode;
+            check(inspected.equals(verified), "verify differs from inspect for " + where
+                    + "\n inspect: " + inspected + "\n verify:  " + verified);
+            check(verified.damage().equals(recovered.reports()), "verify's damage differs from"
+                    + " recovery's reports for " + where + ": " + verified.damage() + " vs "
+                    + recovered.reports());
+            WalCorruption refused = recovered.error() == null ? null
+                    : recovered.error().corruption();
+            check(java.util.Objects.equals(verified.error(), refused), "verify's refusal differs"
+                    + " from recovery's for " + where + ": " + verified.error() + " vs " + refused);
+            List<List<Long>> replayed = new ArrayList<>();
+            for (Replayed r : recovered.records()) {
+                replayed.add(List.of(r.sequence(), (long) r.entries().size()));
+            }
+            List<List<Long>> checked = new ArrayList<>();
+            for (List<Long> r : verified.records()) {
+                checked.add(List.of(r.get(2), r.get(3)));
+            }
+            check(checked.equals(replayed), "verify's records differ from recovery's for "
+                    + where + ": " + checked + " vs " + replayed);
+        }
+
+        private static void check(boolean ok, String message) {
+            if (!ok) {
+                throw new AssertionError(message);
+            }
         }
     }
 
