@@ -5,8 +5,7 @@ import dev.memtable.MemTable;
 import dev.memtable.MemTables;
 import dev.memtable.RecoveryMode;
 import dev.memtable.WalCorruption;
-import dev.memtable.WriteBatch;
-import dev.memtable.spi.WalInspector;
+import dev.memtable.spi.WalVerifier;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,9 +31,10 @@ import org.openjdk.jmh.infra.Blackhole;
  * measured as two ratios, each contender alone in its fork ({@link Mode#SingleShotTime}, one pass
  * over everything per iteration):
  * <ul>
- *   <li><b>decoding</b>: {@code wal} (every record read, both checksums verified and its batch
- *       decoded and handed to a consumer, through {@code WalProvider.inspect}: no table, no
- *       truncation, no fsync) against {@code raw-file} (a plain sequential read of the same log
+ *   <li><b>decoding</b>: {@code wal} (every record read, both checksums verified and its payload
+ *       checked against the grammar, entry bounds included, through {@code WalProvider.verify},
+ *       the path of {@code memtable wal verify}: no batches built, no table, no truncation, no
+ *       fsync) against {@code raw-file} (a plain sequential read of the same log
  *       file through a 64 KiB buffer);</li>
  *   <li><b>replay</b>: a backend name ({@code recoverFromWal}: decoding plus inserting each entry
  *       at its record's sequence, then the log reopened for appends) against
@@ -134,15 +134,16 @@ public class WalRecoveryBenchmark {
             }
             return read;
         } else if (contender.equals(Contenders.WAL)) {
+            // What `memtable wal verify` runs: every record's framing, both checksums and its
+            // payload's grammar checked, nothing decoded into batches.
             long[] count = new long[1];
-            MemTables.walProvider().inspect(file, RecoveryMode.TOLERATE_TORN_TAIL,
-                    new WalInspector() {
+            MemTables.walProvider().verify(file, RecoveryMode.TOLERATE_TORN_TAIL,
+                    new WalVerifier() {
                         @Override
                         public void record(long offset, long length, long sequence,
-                                           WriteBatch batch) {
+                                           int entries) {
                             sink.consume(sequence);
-                            sink.consume(batch);
-                            count[0] += batch.size();
+                            count[0] += entries;
                         }
 
                         @Override

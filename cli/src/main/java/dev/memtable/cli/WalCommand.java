@@ -6,6 +6,7 @@ import dev.memtable.WalCorruption;
 import dev.memtable.WalCorruptionException;
 import dev.memtable.WriteBatch;
 import dev.memtable.spi.WalInspector;
+import dev.memtable.spi.WalVerifier;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -55,7 +56,7 @@ final class WalCommand implements Runnable {
      * ({@code offset O: record of L bytes, seq=S, N entries, checksum ok}) followed by its entries,
      * and one line per damaged region.
      */
-    private static final class Findings implements WalInspector {
+    private static final class Findings implements WalInspector, WalVerifier {
         final PrintWriter out;
         final boolean print;
         long records;
@@ -83,6 +84,13 @@ final class WalCommand implements Runnable {
             }
         }
 
+        /** Counts the record (verify: checked, not decoded). */
+        @Override
+        public void record(long offset, long length, long sequence, int entryCount) {
+            records++;
+            entries += entryCount;
+        }
+
         @Override
         public void damage(WalCorruption c) {
             damage.add(c);
@@ -93,12 +101,17 @@ final class WalCommand implements Runnable {
         }
     }
 
-    /** Inspects {@code file}; a corruption the mode refuses is returned, not thrown. */
+    /**
+     * Inspects {@code file} (every record decoded, for printing) or, if not {@code decode}, only
+     * verifies it (every record checked as recovery checks it, none decoded); a corruption the
+     * mode refuses is returned, not thrown.
+     */
     private static WalCorruptionException inspect(Path file, Mode mode, Findings findings,
-                                                  long[] end) {
+                                                  long[] end, boolean decode) {
         checkFile(file);
         try {
-            end[0] = MemTables.walProvider().inspect(file, mode.mode, findings);
+            end[0] = decode ? MemTables.walProvider().inspect(file, mode.mode, findings)
+                    : MemTables.walProvider().verify(file, mode.mode, findings);
             return null;
         } catch (WalCorruptionException e) {
             return e;
@@ -143,7 +156,7 @@ final class WalCommand implements Runnable {
                     + " mode " + mode + " would");
             Findings findings = new Findings(out, true);
             long[] end = {-1};
-            WalCorruptionException refused = inspect(file, mode, findings, end);
+            WalCorruptionException refused = inspect(file, mode, findings, end, true);
             if (refused != null) {
                 WalCorruption c = refused.corruption();
                 out.printf(Locale.ROOT, "offset %d: DAMAGE, %d bytes: %s -- recovery in mode %s"
@@ -181,7 +194,7 @@ final class WalCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             Findings findings = new Findings(out, false);
             long[] end = {-1};
-            WalCorruptionException refused = inspect(file, mode, findings, end);
+            WalCorruptionException refused = inspect(file, mode, findings, end, false);
             for (WalCorruption c : findings.damage) {
                 out.printf(Locale.ROOT, "warning: offset %d, %d bytes: %s%n", c.offset(),
                         c.length(), c.reason());
