@@ -16,8 +16,11 @@ import java.util.Objects;
  */
 final class FileWindow {
 
-    /** The buffer size: large enough that small records are one read, small enough to keep. */
-    static final int CAPACITY = 64 * 1024;
+    /**
+     * The buffer size: large enough that small records are one read and that a sequential pass
+     * makes few system calls (a quarter as many as 64 KiB did), small enough to keep.
+     */
+    static final int CAPACITY = 256 * 1024;
 
     private final FileChannel channel;
     private final long size;

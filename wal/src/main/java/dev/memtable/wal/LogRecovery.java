@@ -30,7 +30,7 @@ import java.util.function.Consumer;
  * <h2>Bounded work</h2>
  * Every read is checked against the file size first; a length field is trusted only after the
  * header checksum holds and only up to the bytes that remain and {@link LogFormat#MAX_PAYLOAD};
- * payloads are checksummed through a fixed 64 KiB window before anything is allocated for them.
+ * payloads are checksummed through a fixed 256 KiB window before anything is allocated for them.
  * The search checks a candidate's payload only if its header checksum holds, and stops with a
  * {@link WalCorruptionException} once it has checked more than twice the file size plus 64 MiB
  * in such payloads, which logs damaged by crashes or bit rot never reach: no input makes recovery
