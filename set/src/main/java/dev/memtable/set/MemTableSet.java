@@ -360,6 +360,28 @@ public final class MemTableSet implements Closeable {
         return RetainedVersions.of(rotation.immutableSlot(table), watermark.sequences());
     }
 
+    /**
+     * Filters {@code allVersions} (every version of some keys: keys ascending, sequences
+     * descending, as {@link MemTable#versions} yields them, or a merge of several such sources)
+     * down to what a reader at one of {@code snapshots} or at the newest sequence can still see:
+     * the newest version of each key, plus each older version at {@code v} such that a snapshot
+     * {@code s} has {@code v <= s < n}, where {@code n} is the sequence of the key's next newer
+     * version. It is the rule {@link #versionsToFlush} applies, for an engine that merges its
+     * flushed tables with the same snapshots in mind. Tombstones are versions like any other
+     * (dropping the ones that shadow nothing is the merge's business). The result owns
+     * {@code allVersions} and closes it.
+     *
+     * @param allVersions every version, keys ascending, sequences descending
+     * @param snapshots the open snapshots' sequences, ascending (duplicates allowed); not copied
+     * @throws NullPointerException if an argument is null
+     */
+    public static MemTableIterator retainedVersions(MemTableIterator allVersions,
+                                                    long[] snapshots) {
+        Objects.requireNonNull(allVersions, "allVersions");
+        Objects.requireNonNull(snapshots, "snapshots");
+        return new RetainedVersions(allVersions, snapshots, null);
+    }
+
     // ------------------------------------------------------------------ flush hand-off
 
     /**
@@ -446,6 +468,7 @@ public final class MemTableSet implements Closeable {
         private WalProvider walProvider;
         private int maxImmutables = Integer.MAX_VALUE;
         private Duration stallTimeout = DEFAULT_STALL_TIMEOUT;
+        private long minimumLastSequence;
 
         private Builder() {
         }
@@ -546,6 +569,25 @@ public final class MemTableSet implements Closeable {
         }
 
         /**
+         * The lowest {@link MemTableSet#lastSequence()} the set starts with: after
+         * {@link #build()} it is the higher of this and the highest sequence recovered from the
+         * logs, and new writes are numbered above it. An engine whose flushed data holds
+         * sequences up to {@code s} passes {@code s}, so that writes after a restart (whose logs
+         * were all flushed and deleted) still number above everything on disk. Default 0.
+         *
+         * @throws IllegalArgumentException if {@code sequence} is negative or above
+         *     {@link MemTable#MAX_SEQUENCE}
+         */
+        public Builder minimumLastSequence(long sequence) {
+            if (sequence < 0 || sequence > MemTable.MAX_SEQUENCE) {
+                throw new IllegalArgumentException("minimumLastSequence must be in [0, "
+                        + MemTable.MAX_SEQUENCE + "], got " + sequence);
+            }
+            this.minimumLastSequence = sequence;
+            return this;
+        }
+
+        /**
          * Opens the set: with a WAL directory, locks it and recovers every log in it into
          * immutable tables, newest first (see {@link DirectoryRecovery}); then creates the mutable
          * table with an id above every id found.
@@ -580,7 +622,8 @@ public final class MemTableSet implements Closeable {
                             walOptions != null ? walOptions : WalOptions.defaults());
             TableRotation rotation = new TableRotation(opened.source(), opened.tables(),
                     freezeAtBytes, maxImmutables, stallTimeout,
-                    !backend.capabilities().contains(Capability.CONCURRENT_WRITES));
+                    !backend.capabilities().contains(Capability.CONCURRENT_WRITES),
+                    new Sequencer(Math.max(opened.tables().lastSequence(), minimumLastSequence)));
             return new MemTableSet(backend.name(), rotation, walDirectory);
         }
     }

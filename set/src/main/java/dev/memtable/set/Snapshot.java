@@ -112,6 +112,22 @@ public final class Snapshot implements AutoCloseable {
      * @throws IllegalStateException if this snapshot or the set is closed
      */
     public MemTableIterator scan(Bound lower, Bound upper) {
+        return scan0(lower, upper, true);
+    }
+
+    /**
+     * As {@link #scan}, but yields a key whose version at {@link #sequence()} is a tombstone as an
+     * entry with an empty value, for an engine that merges the snapshot with older, on-disk data
+     * read at the same sequence.
+     *
+     * @throws NullPointerException naming {@code lower} or {@code upper} if it is null
+     * @throws IllegalStateException if this snapshot or the set is closed
+     */
+    public MemTableIterator scanWithTombstones(Bound lower, Bound upper) {
+        return scan0(lower, upper, false);
+    }
+
+    private MemTableIterator scan0(Bound lower, Bound upper, boolean liveOnly) {
         Objects.requireNonNull(lower, "lower");
         Objects.requireNonNull(upper, "upper");
         checkOpen();
@@ -122,7 +138,7 @@ public final class Snapshot implements AutoCloseable {
             throw closedException();
         }
         AtomicBoolean released = new AtomicBoolean();
-        return Tables.scan(tables, lower, upper, true, sequence, () -> {
+        return Tables.scan(tables, lower, upper, liveOnly, sequence, () -> {
             if (released.compareAndSet(false, true)) {
                 letGo();
             }
