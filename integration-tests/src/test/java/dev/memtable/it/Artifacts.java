@@ -19,11 +19,12 @@ import javax.tools.ToolProvider;
 /** The library's built artifacts, and compiling and running small programs against them. */
 final class Artifacts {
     /**
-     * The library modules in the order a user lists them, and the one third-party jar they need
-     * at run time: fastutil, which the set requires (its sorted multiset of open snapshots).
+     * The library modules in the order a user lists them, and the third-party jars they need at
+     * run time: fastutil, which the set requires (its sorted multiset of open snapshots), and
+     * Caffeine, the store's block cache.
      */
-    static final List<String> LIBRARY =
-            List.of("api", "skiplist", "treemap", "arena", "wal", "set", "fastutil");
+    static final List<String> LIBRARY = List.of("api", "skiplist", "treemap", "arena", "wal",
+            "set", "store", "fastutil", "caffeine");
 
     private Artifacts() {
     }

@@ -145,6 +145,24 @@ class ModuleDescriptorTest {
         assertServicesMatchProvides(ref);
     }
 
+    @Test
+    void store_exportsItsPackage_requiresTheSetAndCaffeine() throws IOException {
+        ModuleReference ref = module("store", "dev.memtable.store");
+        ModuleDescriptor d = ref.descriptor();
+        assertEquals(Set.of("dev.memtable.store"), exports(d));
+        assertEquals(Set.of("dev.memtable.api", "dev.memtable.set",
+                "com.github.benmanes.caffeine"), requires(d),
+                "the store builds on the set, and Caffeine is its block cache; never the reverse");
+        for (String transitive : List.of("dev.memtable.api", "dev.memtable.set")) {
+            assertTrue(d.requires().stream().anyMatch(r -> r.name().equals(transitive)
+                    && r.modifiers().contains(ModuleDescriptor.Requires.Modifier.TRANSITIVE)),
+                    "store's signatures use " + transitive + " types: required transitively");
+        }
+        assertEquals(Set.of(), d.uses());
+        assertEquals(Map.of(), provides(d));
+        assertServicesMatchProvides(ref);
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource({
         "skiplist, dev.memtable.skiplist, dev.memtable.skiplist.SkipListMemTableProvider",

@@ -22,8 +22,17 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReadmeSnippetsTest {
 
-    private static final String IMPORTS = "import dev.memtable.*;\nimport dev.memtable.set.*;\n"
+    private static final String IMPORTS = "import dev.memtable.*;\n"
             + "import dev.memtable.spi.*;\nimport java.nio.file.*;\nimport java.util.*;\n";
+
+    /**
+     * The snippet's module imports: the store's for a snippet that opens a {@code Store}, else
+     * the set's (both packages have a {@code Snapshot}, as a user who imports one of them sees).
+     */
+    private static String moduleImports(String snippet) {
+        return snippet.contains("Store.open") ? "import dev.memtable.store.*;\n"
+                : "import dev.memtable.set.*;\n";
+    }
 
     @TempDir
     Path work;
@@ -47,11 +56,12 @@ class ReadmeSnippetsTest {
         assertTrue(snippets.size() >= 2, "expected the quick start snippets, found " + snippets.size());
         for (int i = 0; i < snippets.size(); i++) {
             Path src = Files.createDirectories(work.resolve("src" + i));
-            Files.writeString(src.resolve("Snippet.java"), IMPORTS
+            Files.writeString(src.resolve("Snippet.java"), IMPORTS + moduleImports(snippets.get(i))
                     + "public class Snippet {\n    public static void main(String[] args) throws"
                     + " Exception {\n" + snippets.get(i) + "\n    }\n}\n");
             Path classes = Artifacts.compile(src, Files.createDirectories(work.resolve("out" + i)),
-                    List.of("-cp", Artifacts.pathOf(List.of(Artifacts.of("api"), Artifacts.of("set")))));
+                    List.of("-cp", Artifacts.pathOf(List.of(Artifacts.of("api"), Artifacts.of("set"),
+                            Artifacts.of("store")))));
             List<Path> cp = new ArrayList<>(Artifacts.library());
             cp.add(classes);
             Path cwd = Files.createDirectories(work.resolve("run" + i));
