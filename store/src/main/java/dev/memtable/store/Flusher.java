@@ -14,10 +14,10 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -59,7 +59,7 @@ final class Flusher {
     private final Lock retentionGate;
     /** The open snapshots' sequences, ascending. */
     private final Supplier<long[]> snapshots;
-    private final ExecutorService thread;
+    private final ScheduledExecutorService thread;
     private final AtomicBoolean scheduled = new AtomicBoolean();
     /** Every run opened and not yet closed, to close at {@link #close()}. */
     private final Set<RunSet.Handle> open = ConcurrentHashMap.newKeySet();
@@ -68,8 +68,8 @@ final class Flusher {
     private volatile RunSet current;
     /** Read and written on the background thread only, after construction. */
     private Manifest manifest;
-    private volatile long retryAt;
     private volatile boolean failing;
+    private volatile boolean closing;
 
     /**
      * @param runs the manifest's runs, opened, newest first (this takes them over)
@@ -88,11 +88,13 @@ final class Flusher {
             handles[i] = track(runs.get(i));
         }
         this.current = new RunSet(handles);
-        this.thread = Executors.newSingleThreadExecutor(r -> {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "memtable-store-flush " + directory.getFileName());
             t.setDaemon(true);
             return t;
         });
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.thread = executor;
     }
 
     /** Returns the current runs with a reference taken; release it. */
@@ -113,10 +115,12 @@ final class Flusher {
         return compactions.get();
     }
 
-    /** Called after every write: starts a background flush if a frozen table waits for one. */
+    /**
+     * Called after every write: starts a background flush if a frozen table waits for one (after
+     * a failed flush, the retry is already scheduled).
+     */
     void afterWrite() {
-        if (!set.immutables().isEmpty() && !scheduled.get()
-                && (!failing || System.nanoTime() - retryAt >= 0)) {
+        if (!scheduled.get() && !failing && !set.immutables().isEmpty()) {
             schedule();
         }
     }
@@ -134,6 +138,9 @@ final class Flusher {
 
     private void background() {
         scheduled.set(false);
+        if (closing) {
+            return;
+        }
         try {
             flushAll();
             if (current.size() >= options.maxRuns()) {
@@ -142,10 +149,15 @@ final class Flusher {
             failing = false;
         } catch (IOException | RuntimeException e) {
             failing = true;
-            retryAt = System.nanoTime() + RETRY_NANOS;
             LOG.log(System.Logger.Level.WARNING, "background flush of store " + directory
-                    + " failed; it is retried on the next write after a second, and flush()"
-                    + " reports the error", e);
+                    + " failed; it is retried in a second, and flush() reports the error", e);
+            if (scheduled.compareAndSet(false, true)) {
+                try {
+                    thread.schedule(this::background, RETRY_NANOS, TimeUnit.NANOSECONDS);
+                } catch (RejectedExecutionException closed) {
+                    scheduled.set(false);
+                }
+            }
         }
     }
 
@@ -197,7 +209,11 @@ final class Flusher {
 
     private void flushAll() throws IOException {
         for (Optional<MemTable> t; (t = set.oldestImmutable()).isPresent(); ) {
-            flush(t.get());
+            if (t.get().id() <= manifest.flushedThroughTable()) {
+                set.flushed(t.get()); // its run is named; an earlier deletion of its log failed
+            } else {
+                flush(t.get());
+            }
         }
     }
 
@@ -339,6 +355,7 @@ final class Flusher {
      * {@link IllegalStateException}).
      */
     void close() throws IOException {
+        closing = true;
         thread.shutdown();
         try {
             while (!thread.awaitTermination(1, TimeUnit.MINUTES)) {
