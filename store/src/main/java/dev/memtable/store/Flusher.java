@@ -237,15 +237,14 @@ final class Flusher {
             lastSequence = Math.max(lastSequence, run.meta().maxSequence());
         }
         install(manifest.with(id + 1, Math.max(manifest.flushedThroughTable(), table.id()),
-                lastSequence, ids(runs)), runs, run);
+                lastSequence, ids(runs)), runs, run, new RunSet.Handle[0]);
         set.flushed(table);
         flushes.incrementAndGet();
         CrashPoints.reached("flush.done");
     }
 
     private int compactAll() throws IOException {
-        RunSet before = current;
-        RunSet.Handle[] inputs = before.handles();
+        RunSet.Handle[] inputs = current.handles();
         if (inputs.length < 2) {
             return inputs.length;
         }
@@ -275,11 +274,7 @@ final class Flusher {
             runs.add(track(run));
         }
         install(manifest.with(id + 1, manifest.flushedThroughTable(), manifest.lastSequence(),
-                ids(runs)), runs, run);
-        for (RunSet.Handle h : inputs) {
-            h.retire();
-        }
-        before.release();
+                ids(runs)), runs, run, inputs);
         compactions.incrementAndGet();
         CrashPoints.reached("compact.done");
         return inputs.length;
@@ -310,10 +305,13 @@ final class Flusher {
     }
 
     /**
-     * Makes {@code next} the manifest and {@code runs} the readers' run set. If the manifest
-     * cannot be installed, the new run is closed and deleted and nothing changes.
+     * Makes {@code next} the manifest and {@code runs} the readers' run set, and retires the
+     * runs that {@code next} no longer names (their files are deleted once no reader holds
+     * them). If the manifest cannot be installed, the new run is closed and deleted and nothing
+     * changes.
      */
-    private void install(Manifest next, List<RunSet.Handle> runs, Run added) throws IOException {
+    private void install(Manifest next, List<RunSet.Handle> runs, Run added,
+                         RunSet.Handle[] retiring) throws IOException {
         try {
             next.install(directory);
         } catch (IOException | RuntimeException e) {
@@ -330,6 +328,9 @@ final class Flusher {
             throw e;
         }
         manifest = next;
+        for (RunSet.Handle h : retiring) {
+            h.retire();
+        }
         RunSet old = current;
         current = new RunSet(runs.toArray(new RunSet.Handle[0]));
         old.release();
