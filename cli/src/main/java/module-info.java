@@ -2,6 +2,7 @@
 module dev.memtable.cli {
     requires dev.memtable.api;
     requires dev.memtable.set;
+    requires dev.memtable.store;
     requires info.picocli;
     requires java.management;
     requires org.jline.reader;

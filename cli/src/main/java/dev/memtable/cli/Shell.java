@@ -2,38 +2,43 @@ package dev.memtable.cli;
 
 import dev.memtable.Bound;
 import dev.memtable.Bytes;
-import dev.memtable.MemTable;
 import dev.memtable.MemTableIterator;
 import dev.memtable.cli.ShellSyntax.Word;
-import dev.memtable.set.MemTableSet;
+import dev.memtable.store.BlockCacheStats;
+import dev.memtable.store.Store;
+import dev.memtable.store.StoreStats;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The commands of {@code memtable shell}, one line at a time, over a {@link MemTableSet}. Every
- * command prints its answer before the next line is read, so a write is acknowledged (and, with the
- * shell's log policy, durable) when its {@code OK} appears.
+ * The commands of {@code memtable shell}, one line at a time, over a {@link Store}. Every command
+ * prints its answer before the next line is read, so a write is acknowledged (and, with the
+ * shell's log policy, durable) when its {@code OK} appears. The store flushes its memtables to
+ * sorted runs in the background as they fill; {@code flush} and {@code compact} do it now.
  *
  * <p>Arguments follow {@link ShellSyntax}: text, {@code "quoted text"}, or hex as {@code 0x…};
  * values are printed by {@link ShellSyntax#show}. A line that fails (bad syntax, unknown command,
- * a write the store refused) prints one {@code error: …} line, is counted in {@link #failures()},
- * and the shell goes on. Not thread-safe.
+ * a write the store refused, an I/O error in a flush or a merge) prints one {@code error: …}
+ * line, is counted in {@link #failures()}, and the shell goes on. Not thread-safe.
  */
 final class Shell {
 
     static final String HELP = String.join("\n",
             "Commands (keys and values: text, \"quoted text\", or hex as 0x6b6579):",
             "  put KEY VALUE      store VALUE under KEY",
-            "  get KEY            print KEY's value, (deleted) or (not found)",
+            "  get KEY            print KEY's value, or (not found) if it is absent or deleted",
             "  delete KEY         delete KEY (writes a tombstone)",
             "  scan [FROM] [TO]   list live entries with FROM <= key < TO (either may be omitted;",
             "                     use - for an open end, e.g. scan - m; \"-\" is the key -)",
-            "  freeze             freeze the mutable table now",
-            "  resume             after a log failed, continue writing on a new log",
-            "  stats              the last sequence; tables, ids, sizes",
+            "  flush              write the memtables to sorted runs now (freeze is the same);",
+            "                     the store also does it by itself as they fill",
+            "  compact            merge every run into one",
+            "  stats              sequence, memtables, runs, flushes, merges, block cache",
             "  help               this text",
             "  quit               sync and leave (exit and Ctrl-D too)",
             "In quotes, \\\" is a quote and \\\\ a backslash. Input is UTF-8 text: write other"
@@ -47,20 +52,20 @@ final class Shell {
     /** The most words a line can usefully have: a command and two arguments, and one too many. */
     static final int MAX_WORDS = 4;
 
-    private final MemTableSet set;
+    private final Store store;
     private final PrintWriter out;
     private final String describe;
     private long failures;
 
     /**
-     * @param set the store; the shell never closes it
+     * @param store the store; the shell never closes it
      * @param out where answers and {@code error:} lines go
      * @param describe the store in words, for {@code stats}
      */
-    Shell(MemTableSet set, PrintWriter out, String describe) {
-        this.set = set;
-        this.out = out;
-        this.describe = describe;
+    Shell(Store store, PrintWriter out, String describe) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.out = Objects.requireNonNull(out, "out");
+        this.describe = Objects.requireNonNull(describe, "describe");
     }
 
     /**
@@ -77,12 +82,14 @@ final class Shell {
                 return true;
             }
             return run(words.get(0).text(), words.subList(1, words.size()));
+        } catch (IOException | UncheckedIOException e) {
+            refuse(Failures.describe(e));
+            out.println("the store hit an I/O error: fix the cause (disk space, say) and try"
+                    + " again; if writes keep failing, quit and start the shell again on the"
+                    + " same directory (what was acknowledged is kept); reads still work");
+            return true;
         } catch (RuntimeException e) {
             refuse(Failures.describe(e));
-            if (set.writesStopped()) {
-                out.println("writes are stopped: fix the cause (disk space, say), then type resume"
-                        + " to continue on a new log; reads still work");
-            }
             return true;
         } finally {
             out.flush();
@@ -95,7 +102,7 @@ final class Shell {
      * @throws NullPointerException if {@code message} is null
      */
     void refuse(String message) {
-        out.println("error: " + java.util.Objects.requireNonNull(message, "message"));
+        out.println("error: " + Objects.requireNonNull(message, "message"));
         out.flush();
         failures++;
     }
@@ -105,7 +112,7 @@ final class Shell {
         return failures;
     }
 
-    private boolean run(String command, List<Word> args) {
+    private boolean run(String command, List<Word> args) throws IOException {
         switch (command.toLowerCase(Locale.ROOT)) {
             case "put" -> {
                 arity(args, 2, 2, "put KEY VALUE");
@@ -114,38 +121,41 @@ final class Shell {
                     throw new IllegalArgumentException(
                             "an empty value is a delete; use delete KEY");
                 }
-                set.put(ShellSyntax.parse(args.get(0)), value);
+                store.put(ShellSyntax.parse(args.get(0)), value);
                 out.println("OK");
             }
             case "get" -> {
                 arity(args, 1, 1, "get KEY");
-                Optional<Bytes> v = set.get(ShellSyntax.parse(args.get(0)));
-                out.println(v.isEmpty() ? "(not found)" : v.get().isEmpty() ? "(deleted)"
-                        : ShellSyntax.show(v.get()));
+                // The store answers empty for a deleted key as for one never written: once runs
+                // are merged a tombstone is gone, so the shell does not tell them apart.
+                Optional<Bytes> v = store.get(ShellSyntax.parse(args.get(0)));
+                out.println(v.isEmpty() ? "(not found)" : ShellSyntax.show(v.get()));
             }
             case "delete", "del" -> {
                 arity(args, 1, 1, "delete KEY");
-                set.delete(ShellSyntax.parse(args.get(0)));
+                store.delete(ShellSyntax.parse(args.get(0)));
                 out.println("OK");
             }
             case "scan" -> {
                 arity(args, 0, 2, "scan [FROM] [TO]");
                 scan(args);
             }
-            case "freeze" -> {
-                arity(args, 0, 0, "freeze");
-                out.println(set.freeze() ? "OK: froze table " + set.immutables().get(0).id()
-                        : "OK: nothing to freeze (the mutable table is empty)");
+            case "flush", "freeze" -> {
+                arity(args, 0, 0, command.toLowerCase(Locale.ROOT));
+                flush();
             }
-            case "resume" -> {
-                arity(args, 0, 0, "resume");
-                out.println(set.resume() ? "OK: writes continue in table " + set.mutable().id()
-                        : "OK: nothing to resume (writes were not stopped)");
+            case "compact" -> {
+                arity(args, 0, 0, "compact");
+                compact();
             }
             case "stats" -> {
                 arity(args, 0, 0, "stats");
                 stats();
             }
+            case "resume" -> throw new IllegalArgumentException("resume is gone: the store"
+                    + " cannot continue on a new log; after a write failed, fix the cause, then"
+                    + " quit and start the shell again on the same directory (what was"
+                    + " acknowledged is kept)");
             case "help", "?" -> out.println(HELP);
             case "quit", "exit" -> {
                 return false;
@@ -162,7 +172,7 @@ final class Shell {
         Bound upper = args.size() < 2 || openEnd(args.get(1)) ? Bound.unbounded()
                 : Bound.excluded(ShellSyntax.parse(args.get(1)));
         int n = 0;
-        try (MemTableIterator it = set.scan(lower, upper)) {
+        try (MemTableIterator it = store.scan(lower, upper)) {
             for (; it.isValid() && n < SCAN_LIMIT; it.next(), n++) {
                 out.println(ShellSyntax.show(it.key()) + " = " + ShellSyntax.show(it.value()));
             }
@@ -171,23 +181,62 @@ final class Shell {
         }
     }
 
+    /**
+     * Writes the memtables to runs and says what that did. The counts come from
+     * {@link Store#stats()} before and after, so a flush the background thread did meanwhile is
+     * counted too.
+     */
+    private void flush() throws IOException {
+        StoreStats before = store.stats();
+        store.flush();
+        StoreStats after = store.stats();
+        long flushed = after.flushes() - before.flushes();
+        if (flushed == 0) {
+            out.println("OK: nothing to flush (the memtables are empty)");
+            return;
+        }
+        out.printf(Locale.ROOT, "OK: flushed %d %s (%,d bytes); runs %d -> %d%s%n", flushed,
+                flushed == 1 ? "memtable" : "memtables", before.memtableBytes(), before.runs(),
+                after.runs(), after.compactions() > before.compactions()
+                        ? " (they reached --max-runs and were merged)" : "");
+    }
+
+    /** Merges every run into one and says what that did. */
+    private void compact() throws IOException {
+        StoreStats before = store.stats();
+        if (before.runs() == 0) {
+            out.println("OK: nothing to compact (no runs; flush writes the memtables to runs)");
+            return;
+        }
+        store.compact();
+        StoreStats after = store.stats();
+        out.printf(Locale.ROOT, "OK: runs %d -> %d; entries %,d -> %,d; bytes %,d -> %,d%n",
+                before.runs(), after.runs(), before.runEntries(), after.runEntries(),
+                before.runBytes(), after.runBytes());
+    }
+
     private void stats() {
+        StoreStats s = store.stats();
         out.println("store: " + describe);
-        out.printf(Locale.ROOT, "last sequence: %,d%n", set.lastSequence());
-        MemTable m = set.mutable();
-        out.printf(Locale.ROOT, "mutable: table %d, %,d bytes written%s%n", m.id(),
-                m.approximateSize(), m.isEmpty() ? " (empty)" : "");
-        List<MemTable> frozen = set.immutables();
-        out.println("immutable: " + frozen.size() + (frozen.isEmpty() ? "" : " (newest first)"));
-        for (MemTable t : frozen) {
-            out.printf(Locale.ROOT, "  table %d, %,d bytes written%n", t.id(),
-                    t.approximateSize());
+        out.printf(Locale.ROOT, "last sequence: %,d%n", s.lastSequence());
+        out.printf(Locale.ROOT, "memtables: %d, %,d bytes%n", s.memtables(), s.memtableBytes());
+        out.printf(Locale.ROOT, "runs: %d, %,d bytes, %,d entries%n", s.runs(), s.runBytes(),
+                s.runEntries());
+        out.printf(Locale.ROOT, "flushes: %,d, compactions: %,d (since the shell started)%n",
+                s.flushes(), s.compactions());
+        BlockCacheStats c = s.cache();
+        if (c.capacityBytes() == 0) {
+            out.printf(Locale.ROOT, "block cache: off (%,d block reads)%n", c.misses());
+        } else {
+            out.printf(Locale.ROOT, "block cache: %,d hits, %,d misses, hit rate %.1f %%,"
+                            + " %,d of %,d bytes used%n", c.hits(), c.misses(),
+                    100 * c.hitRate(), c.weightBytes(), c.capacityBytes());
         }
     }
 
-    /** Flushes the log so every write so far is durable. */
+    /** Makes every write so far durable. */
     void sync() throws IOException {
-        set.sync();
+        store.sync();
     }
 
     private static void arity(List<Word> args, int min, int max, String usage) {

@@ -5,9 +5,9 @@ import dev.memtable.RecoveryMode;
 import dev.memtable.SyncPolicy;
 import dev.memtable.WalCorruption;
 import dev.memtable.WalCorruptionException;
-import dev.memtable.WalOptions;
-import dev.memtable.set.MemTableSet;
 import dev.memtable.spi.MemTableProvider;
+import dev.memtable.store.Store;
+import dev.memtable.store.StoreOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -28,14 +28,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code memtable shell}: a key-value shell on a {@link MemTableSet} whose write-ahead logs live in
- * a directory. Every write is synced before its {@code OK} is printed
- * ({@link SyncPolicy#EVERY_WRITE}), so a shell killed at any moment loses nothing it acknowledged.
- * Interactive on a terminal (JLine: history, line editing); otherwise it reads its input with
- * {@link InputLines} and exits with {@link Main#PROBLEM} if any line failed.
+ * {@code memtable shell}: a key-value shell on a {@link Store} in a directory. Every write is
+ * synced to the store's log before its {@code OK} is printed ({@link SyncPolicy#EVERY_WRITE}), so
+ * a shell killed at any moment loses nothing it acknowledged; the store flushes full memtables to
+ * sorted runs in the background, so the logs do not pile up. A directory of the old shell (logs
+ * at its top) is migrated first ({@link StoreDirectory}). Interactive on a terminal (JLine:
+ * history, line editing); otherwise it reads its input with {@link InputLines} and exits with
+ * {@link Main#PROBLEM} if any line failed.
  */
 @Command(name = "shell", mixinStandardHelpOptions = true,
-        description = {"A persistent key-value shell. Type help inside it for the commands.",
+        description = {"A persistent key-value shell on a store: memtables with a write-ahead log,"
+                + " flushed to sorted runs as they fill. Type help inside it for the commands.",
                 "Every acknowledged write survives a kill: start it again on the same directory.",
                 "With piped input the shell goes on after a failed line and exits with 1 at the"
                         + " end if any line failed (0 otherwise); input must be UTF-8 text, other"
@@ -46,23 +49,36 @@ final class ShellCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--dir", paramLabel = "DIR", defaultValue = "memtable-data",
-            description = "Directory of the write-ahead logs (default: ./${DEFAULT-VALUE}).")
+            description = "Directory of the store (default: ./${DEFAULT-VALUE}). A directory of"
+                    + " the old shell, with its logs at the top, is moved into the store's"
+                    + " layout (DIR/wal/).")
     Path dir;
 
     @Option(names = "--backend", paramLabel = "NAME",
-            description = "Backend (default: the default backend, usually skiplist).")
+            description = "Memtable backend (default: the default backend, usually skiplist).")
     String backend;
 
     @Option(names = "--freeze-at", paramLabel = "BYTES", defaultValue = "4194304",
-            description = "Freeze the mutable table at this many bytes written"
-                    + " (default: ${DEFAULT-VALUE}).")
+            description = "Freeze the memtable at this many bytes written and flush it to a run"
+                    + " in the background (default: ${DEFAULT-VALUE}).")
     long freezeAt;
+
+    @Option(names = "--block-cache", paramLabel = "BYTES", defaultValue = "67108864",
+            description = "Bytes of run blocks kept in memory; 0 turns the cache off"
+                    + " (default: ${DEFAULT-VALUE}).")
+    long blockCache;
+
+    @Option(names = "--max-runs", paramLabel = "N", defaultValue = "8",
+            description = "A flush that leaves N runs merges them into one (default:"
+                    + " ${DEFAULT-VALUE}; at least 2).")
+    int maxRuns;
 
     @Option(names = "--recovery", paramLabel = "MODE", defaultValue = "tolerate",
             description = "How to read damaged logs at start: tolerate (default) drops a torn"
                     + " tail and refuses damage followed by valid records; strict refuses any"
-                    + " damage; salvage skips every damaged region, losing the writes in it, and"
-                    + " keeps every intact record.")
+                    + " damage; salvage skips every damaged region, losing the writes in it,"
+                    + " keeps every intact record, and rewrites the log without the damage (the"
+                    + " damaged log is kept as DIR/NAME.wal.damaged).")
     WalCommand.Mode recovery;
 
     /** Piped input; {@link Main} sets it (tests give their own). */
@@ -76,21 +92,28 @@ final class ShellCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        if (freezeAt < 1) {
-            throw new UsageException("--freeze-at must be positive, not " + freezeAt);
+        StoreOptions options;
+        try {
+            options = StoreOptions.defaults().withBackend(provider.name())
+                    .withFreezeAtBytes(freezeAt).withBlockCacheBytes(blockCache)
+                    .withMaxRuns(maxRuns).withSyncPolicy(SyncPolicy.EVERY_WRITE);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(optionError(e));
         }
         checkDirectoryOption();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         openDirectory();
-        MemTableSet opened;
+        Store opened;
         try {
-            opened = MemTableSet.builder().backend(provider).freezeAtBytes(freezeAt)
-                    .walDirectory(dir)
-                    .walOptions(WalOptions.defaults().withSyncPolicy(SyncPolicy.EVERY_WRITE)
-                            .withRecoveryMode(recovery.mode)
-                            .withCorruptionListener(c -> warn(err, c)))
-                    .build();
+            int moved = StoreDirectory.prepare(dir, recovery.mode, c -> warn(err, c));
+            if (moved > 0) {
+                err.printf(Locale.ROOT, "memtable: moved %d %s of the old shell into %s (the"
+                        + " store's layout)%n", moved, moved == 1 ? "log" : "logs",
+                        dir.resolve(StoreDirectory.WAL).toAbsolutePath());
+                err.flush();
+            }
+            opened = Store.open(dir, options);
         } catch (WalCorruptionException e) {
             err.println("memtable: " + corruptionAdvice(e));
             return Main.PROBLEM;
@@ -99,9 +122,9 @@ final class ShellCommand implements Callable<Integer> {
                     + dir.toAbsolutePath(), e));
             return Main.PROBLEM;
         }
-        try (MemTableSet set = opened) {
-            String describe = provider.name() + " backend, logs in " + dir.toAbsolutePath();
-            Shell shell = new Shell(set, out, describe);
+        try (Store store = opened) {
+            String describe = provider.name() + " backend, in " + dir.toAbsolutePath();
+            Shell shell = new Shell(store, out, describe);
             boolean onTerminal = System.console() != null;
             if (onTerminal) {
                 try (Terminal terminal = TerminalBuilder.builder().system(true)
@@ -117,6 +140,20 @@ final class ShellCommand implements Callable<Integer> {
             shell.sync();
             return !onTerminal && shell.failures() > 0 ? Main.PROBLEM : Main.OK;
         }
+    }
+
+    /** The option a rejected {@link StoreOptions} setting came from, and why. */
+    private String optionError(IllegalArgumentException e) {
+        String m = e.getMessage();
+        String option = m.startsWith("freezeAtBytes") ? "--freeze-at"
+                : m.startsWith("blockCacheBytes") ? "--block-cache"
+                : m.startsWith("maxRuns") ? "--max-runs" : "an option";
+        long given = option.equals("--freeze-at") ? freezeAt
+                : option.equals("--block-cache") ? blockCache : maxRuns;
+        String rule = option.equals("--freeze-at") ? "must be positive"
+                : option.equals("--block-cache") ? "must not be negative (0 turns it off)"
+                : option.equals("--max-runs") ? "must be at least 2" : m;
+        return option + " " + rule + ", not " + given;
     }
 
     /** Runs the lines of piped input until its end or {@code quit}. */
@@ -214,11 +251,13 @@ final class ShellCommand implements Callable<Integer> {
                         + "  Open the store anyway: memtable shell --dir %s --recovery salvage%s."
                         + " Salvage drops every damaged region, and the writes in it are lost; it"
                         + " keeps every intact record, and may bring back an older value of a key"
-                        + " whose newer write was in the damage. The damaged log stays as it is,"
-                        + " so later starts need --recovery salvage too.",
+                        + " whose newer write was in the damage. It rewrites the log without the"
+                        + " damage and keeps the damaged one as %s, so later starts need no"
+                        + " --recovery.",
                 dir.toAbsolutePath(), file, c.offset(), c.length(), c.reason(), recovery, file,
                 file, dir, recovery.mode == RecoveryMode.STRICT
-                        ? " (or without --recovery strict, if only a torn tail is damaged)" : "");
+                        ? " (or without --recovery strict, if only a torn tail is damaged)" : "",
+                dir.resolve(c.file().getFileName() + ".damaged"));
     }
 
     /** Tells the user of damage that recovery dropped or skipped. */

@@ -164,7 +164,14 @@ class ShellCommandTest {
     /** Writes three records into the store's first log and returns the log and their offsets. */
     private Path threeRecords(long[] offsets) {
         assertEquals(Main.OK, shell("put a 1\nput b 2\nput c 3\n").exitCode());
-        Path log = tmp.resolve("00000000000000000001.wal");
+        List<Path> logs;
+        try {
+            logs = StoreDirectory.oldLogs(tmp.resolve("wal"));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        assertEquals(1, logs.size(), "the store's one log: " + logs);
+        Path log = logs.get(0);
         CliRun dump = CliRun.of("wal", "dump", log.toString());
         Matcher m = Pattern.compile("offset (\\d+): record").matcher(dump.out());
         for (int i = 0; i < offsets.length; i++) {
@@ -197,6 +204,12 @@ class ShellCommandTest {
                 salvaged.toString());
         assertTrue(salvaged.err().contains(" at offset " + offsets[1] + " of " + log),
                 salvaged.toString());
+        // The log was rewritten without the damage, the damaged one kept beside the store.
+        assertTrue(Files.isRegularFile(tmp.resolve(log.getFileName() + ".damaged")));
+        CliRun later = shell("get a\nget b\nget c\n");
+        assertEquals(Main.OK, later.exitCode(), later.toString());
+        assertEquals("1\n(not found)\n3\n", later.out());
+        assertEquals("", later.err(), "no damage left to warn of");
     }
 
     @Test
@@ -214,6 +227,23 @@ class ShellCommandTest {
         assertEquals("3\n", tolerant.out());
         assertTrue(tolerant.err().contains("memtable: warning: dropped a torn tail of 3 bytes at"
                 + " offset " + size + " of " + log), tolerant.toString());
+    }
+
+    @Test
+    void shell_badStoreOptions_areUsageErrorsNamingTheOption() {
+        CliRun cache = shell("put a 1\n", "--block-cache", "-1");
+        assertEquals(Main.USAGE, cache.exitCode(), cache.toString());
+        assertTrue(cache.err().contains("memtable: --block-cache must not be negative (0 turns it"
+                + " off), not -1"), cache.toString());
+        CliRun runs = shell("put a 1\n", "--max-runs", "1");
+        assertEquals(Main.USAGE, runs.exitCode(), runs.toString());
+        assertTrue(runs.err().contains("memtable: --max-runs must be at least 2, not 1"),
+                runs.toString());
+        assertEquals("", cache.out() + runs.out(), "nothing ran");
+        CliRun off = shell("put a 1\nflush\nget a\nstats\n", "--block-cache", "0",
+                "--max-runs", "2");
+        assertEquals(Main.OK, off.exitCode(), off.toString());
+        assertTrue(off.out().contains("\nblock cache: off ("), off.toString());
     }
 
     @Test

@@ -4,20 +4,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.memtable.Bytes;
-import dev.memtable.MemTables;
-import dev.memtable.set.MemTableSet;
+import dev.memtable.store.Store;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The interactive path: lines read by JLine from a terminal (here one on byte streams). */
 class ShellTerminalTest {
+
+    @TempDir
+    Path dir;
 
     private static byte[] bytes(Object... parts) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -32,7 +36,7 @@ class ShellTerminalTest {
     }
 
     /** Types {@code input} into the shell's interactive loop and returns what the shell printed. */
-    private static String type(MemTableSet set, Shell[] shell, byte[] input) throws Exception {
+    private static String type(Store set, Shell[] shell, byte[] input) throws Exception {
         StringWriter printed = new StringWriter();
         shell[0] = new Shell(set, new PrintWriter(printed, true), "test");
         try (Terminal terminal = TerminalBuilder.builder().system(false)
@@ -45,8 +49,7 @@ class ShellTerminalTest {
 
     @Test
     void interactive_bytesThatAreNotUtf8_areRefusedNotReplaced() throws Exception {
-        try (MemTableSet set = MemTableSet.builder().backend(MemTables.provider("skiplist"))
-                .build()) {
+        try (Store set = Store.open(dir, ShellTest.options())) {
             Shell[] shell = new Shell[1];
             String printed = type(set, shell, bytes("put ", 0xff, " one\nput ", 0xfe, " two\n",
                     "put a 1\nget a\n"));
@@ -63,8 +66,7 @@ class ShellTerminalTest {
 
     @Test
     void interactive_quit_endsTheLoop() throws Exception {
-        try (MemTableSet set = MemTableSet.builder().backend(MemTables.provider("skiplist"))
-                .build()) {
+        try (Store set = Store.open(dir, ShellTest.options())) {
             String printed = type(set, new Shell[1], bytes("put a 1\nquit\nput b 2\n"));
             assertEquals("OK\n", printed);
             assertTrue(set.get(Bytes.ofUtf8("b")).isEmpty());

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.memtable.Bytes;
-import dev.memtable.set.MemTableSet;
-import dev.memtable.MemTables;
 import dev.memtable.cli.ShellSyntax.Word;
+import dev.memtable.store.Store;
+import dev.memtable.store.StoreOptions;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -19,22 +19,29 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The shell's commands over a real {@link Store} in a temporary directory. */
 class ShellTest {
-    private MemTableSet set;
+    @TempDir
+    Path dir;
+    private Store store;
     private StringWriter buffer;
     private Shell shell;
 
+    /** The options of the tests: 1 MiB memtables, so nothing flushes unless a test says so. */
+    static StoreOptions options() {
+        return StoreOptions.defaults().withBackend("skiplist").withFreezeAtBytes(1 << 20);
+    }
+
     @BeforeEach
     void open() throws Exception {
-        set = MemTableSet.builder().backend(MemTables.provider("skiplist")).freezeAtBytes(1 << 20)
-                .build();
+        store = Store.open(dir, options());
         buffer = new StringWriter();
-        shell = new Shell(set, new PrintWriter(buffer, true), "test");
+        shell = new Shell(store, new PrintWriter(buffer, true), "test");
     }
 
     @AfterEach
     void close() throws Exception {
-        set.close();
+        store.close();
     }
 
     private String run(String... lines) {
@@ -49,16 +56,17 @@ class ShellTest {
     void putGetDelete_roundTrip() {
         assertEquals("OK\nOK\n", run("put a 1", "put b \"two words\""));
         assertEquals("1\n\"two words\"\n(not found)\n", run("get a", "get b", "get c"));
-        assertEquals("OK\n(deleted)\n", run("delete a", "get a"));
+        assertEquals("OK\n(not found)\n", run("delete a", "get a"),
+                "the store cannot tell deleted from never written once runs merge");
     }
 
     @Test
     void hexArguments_andNonTextValues_areShownAsHex() {
         assertEquals("OK\n", run("put 0x00ff 0x0102"));
-        assertEquals(Bytes.fromHex("0102"), set.get(Bytes.fromHex("00ff")).orElseThrow());
+        assertEquals(Bytes.fromHex("0102"), store.get(Bytes.fromHex("00ff")).orElseThrow());
         assertEquals("0x0102\n", run("get 0x00ff"));
         assertEquals("OK\nx\n", run("put \"0x31\" x", "get \"0x31\""), "quoted 0x… is text");
-        assertEquals(Bytes.ofUtf8("x"), set.get(Bytes.ofUtf8("0x31")).orElseThrow());
+        assertEquals(Bytes.ofUtf8("x"), store.get(Bytes.ofUtf8("0x31")).orElseThrow());
     }
 
     @Test
@@ -71,16 +79,78 @@ class ShellTest {
     }
 
     @Test
-    void freezeAndStats_showTheTables() {
-        assertTrue(run("freeze").startsWith("OK: nothing to freeze"));
-        run("put a 1");
-        String froze = run("freeze");
-        assertTrue(froze.startsWith("OK: froze table "), froze);
+    void flushAndStats_showTheRuns() {
+        assertEquals("OK: nothing to flush (the memtables are empty)\n", run("flush"));
+        run("put a 1", "put b 2", "delete b");
+        String flushed = run("flush");
+        assertTrue(flushed.matches("OK: flushed 1 memtable \\([0-9,]+ bytes\\); runs 0 -> 1\n"),
+                flushed);
         String stats = run("stats");
-        assertTrue(stats.contains("store: test"), stats);
-        assertTrue(stats.contains("last sequence: 1\n"), stats);
-        assertTrue(stats.contains("immutable: 1 (newest first)"), stats);
-        assertEquals("1\n", run("get a"), "a frozen table stays readable");
+        assertTrue(stats.startsWith("store: test\nlast sequence: 3\nmemtables: 1, 0 bytes\n"
+                + "runs: 1, "), stats);
+        assertTrue(stats.contains(" bytes, 3 entries\nflushes: 1, compactions: 0"), stats);
+        assertEquals("1\n(not found)\n", run("get a", "get b"), "read from the run");
+        assertEquals("a = 1\n(1 entry)\n", run("scan"));
+        assertEquals("OK: flushed 1 memtable", run("put c 3", "freeze").substring(3, 25),
+                "freeze is flush's old name");
+        assertTrue(run("stats").contains("\nruns: 2, "));
+    }
+
+    @Test
+    void stats_showsTheBlockCache() {
+        run("put a 1", "flush");
+        String before = run("stats");
+        assertTrue(before.contains("block cache: "), before);
+        assertTrue(before.contains(String.format(java.util.Locale.ROOT, " of %,d bytes used\n",
+                StoreOptions.DEFAULT_BLOCK_CACHE_BYTES)), before);
+        run("get a", "get a", "get a");
+        long hits = store.cacheStats().hits();
+        long misses = store.cacheStats().misses();
+        assertTrue(hits > 0, "a block read again is a hit: " + store.cacheStats());
+        String after = run("stats");
+        assertTrue(after.contains(String.format(java.util.Locale.ROOT,
+                "block cache: %,d hits, %,d misses, hit rate %.1f %%,", hits, misses,
+                100.0 * hits / (hits + misses))), after);
+    }
+
+    @Test
+    void compact_mergesEveryRunIntoOne_andTheDataStays() throws Exception {
+        run("put a 1", "flush", "put b 2", "flush", "delete a", "put c 3", "flush");
+        assertEquals(3, store.stats().runs());
+        String compacted = run("compact");
+        assertTrue(compacted.startsWith("OK: runs 3 -> 1; entries 4 -> "), compacted);
+        assertEquals(1, store.stats().runs());
+        assertEquals(1, store.stats().compactions());
+        assertEquals("(not found)\n2\n3\n", run("get a", "get b", "get c"));
+        assertEquals("b = 2\nc = 3\n(2 entries)\n", run("scan"));
+        assertEquals("c = 3\n(1 entry)\n", run("scan c"));
+        assertTrue(run("stats").contains("\nflushes: 3, compactions: 1"));
+    }
+
+    @Test
+    void compact_withoutRuns_saysSo() {
+        assertEquals("OK: nothing to compact (no runs; flush writes the memtables to runs)\n",
+                run("compact"));
+        assertEquals(0, store.stats().compactions());
+    }
+
+    @Test
+    void flushCompactStats_withArguments_areUsageErrors() {
+        run("put a 1");
+        assertEquals("error: usage: flush\nerror: usage: freeze\nerror: usage: compact\n"
+                + "error: usage: stats\nerror: usage: compact\n",
+                run("flush now", "freeze a", "compact all", "stats x", "compact \"\""));
+        assertEquals(5, shell.failures());
+        assertEquals(0, store.stats().runs(), "no flush ran");
+        assertEquals(1, store.stats().lastSequence());
+    }
+
+    @Test
+    void resume_isGone_andSaysWhatToDoInstead() {
+        String r = run("resume");
+        assertTrue(r.startsWith("error: resume is gone: ") && r.contains("quit and start the"
+                + " shell again on the same directory"), r);
+        assertEquals(1, shell.failures());
     }
 
     @Test
@@ -92,14 +162,14 @@ class ShellTest {
         assertTrue(run("put a \"\"").startsWith("error: an empty value is a delete"));
         String tooLong = run("put 0x" + "00".repeat(70_000) + " v");
         assertTrue(tooLong.startsWith("error: key is 70000 bytes; the limit is 65535"), tooLong);
-        assertTrue(set.mutable().isEmpty(), "no bad line wrote anything");
+        assertEquals(0, store.stats().lastSequence(), "no bad line wrote anything");
         assertTrue(shell.execute("get a"));
     }
 
     @Test
     void put_nulAtTheStartOfAnUnquotedWord_isKept() {
         assertEquals("OK\n", run("put \u0000a v"));
-        assertEquals(Bytes.ofUtf8("v"), set.get(Bytes.fromHex("0061")).orElseThrow());
+        assertEquals(Bytes.ofUtf8("v"), store.get(Bytes.fromHex("0061")).orElseThrow());
         assertEquals("(not found)\n", run("get a"), "the NUL is part of the key");
         assertEquals("OK\nw\n", run("put \"\u0000b\" w", "get 0x0062"));
         assertEquals("(not found)\n", run("get b"));
@@ -127,7 +197,7 @@ class ShellTest {
                 + " characters): 'g' at column 100002 is not a hex digit"), longHex);
         assertEquals(1, longHex.lines().count());
         assertEquals(9, shell.failures());
-        assertTrue(set.mutable().isEmpty(), "no bad line wrote anything");
+        assertEquals(0, store.stats().lastSequence(), "no bad line wrote anything");
         assertEquals("OK\n1\n", run("put a 1", "get a"));
         assertEquals(9, shell.failures());
     }
@@ -150,26 +220,29 @@ class ShellTest {
     }
 
     @Test
-    void write_logFailure_isShownWithTheFileAndTheCause(@TempDir Path dir) throws Exception {
-        try (MemTableSet durable = MemTableSet.builder().backend(MemTables.provider("skiplist"))
-                .walDirectory(dir).build()) {
-            Shell s = new Shell(durable, new PrintWriter(buffer, true), "test");
-            buffer.getBuffer().setLength(0);
-            assertTrue(s.execute("put a 1"));
-            long next = durable.mutable().id() + 1;
-            Path blocked = dir.resolve(String.format("%020d.wal", next));
-            Files.createDirectory(blocked);
-            assertTrue(s.execute("freeze"));
-            assertEquals("OK\nerror: could not create the write-ahead log " + blocked
-                    + " of memtable " + next + ": already exists\n", buffer.toString());
-            assertEquals(1, s.failures());
+    void flush_logFailure_printsTheErrorAndTheShellGoesOn() throws Exception {
+        run("put a 1");
+        // The next logs cannot be created: a directory stands where each would go.
+        Path wal = dir.resolve("wal");
+        for (int id = 1; id < 20; id++) {
+            Path log = wal.resolve(String.format("%020d.wal", id));
+            if (!Files.exists(log)) {
+                Files.createDirectory(log);
+            }
         }
+        String failed = run("flush");
+        assertTrue(failed.startsWith("error: ") && failed.contains("wal"), failed);
+        assertTrue(failed.contains("\nthe store hit an I/O error: fix the cause"), failed);
+        assertEquals(1, shell.failures());
+        assertEquals("1\n", run("get a"), "reads go on");
+        assertTrue(shell.execute("stats"));
     }
 
     @Test
     void quit_endsTheShell_andHelpListsEveryCommand() {
         String help = run("help");
-        for (String c : List.of("put", "get", "delete", "scan", "freeze", "stats", "help", "quit")) {
+        for (String c : List.of("put", "get", "delete", "scan", "flush", "compact", "stats", "help",
+                "quit")) {
             assertTrue(help.contains("  " + c), c + " missing from help:\n" + help);
         }
         assertFalse(shell.execute("quit"));
