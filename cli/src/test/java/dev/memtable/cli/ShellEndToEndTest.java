@@ -87,15 +87,69 @@ class ShellEndToEndTest {
             shell.process.destroyForcibly();
             assertTrue(shell.process.waitFor(30, TimeUnit.SECONDS));
         }
-        try (Stream<Path> files = Files.list(dir)) {
+        try (Stream<Path> files = Files.list(dir.resolve("wal"))) {
             assertTrue(files.anyMatch(p -> p.toString().endsWith(".wal")), "logs were written");
         }
         try (ShellProcess shell = new ShellProcess(dir, "--freeze-at", "200")) {
             for (int i = 0; i < 40; i++) {
-                assertEquals(i == 7 ? "(deleted)" : "value-" + i, shell.send("get key" + i));
+                assertEquals(i == 7 ? "(not found)" : "value-" + i, shell.send("get key" + i));
             }
             assertEquals("\"spaced value\"", shell.send("get 0x00ff"));
             assertEquals("(not found)", shell.send("get nothing"));
+            shell.in.write("quit\n");
+            shell.in.flush();
+            assertTrue(shell.process.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(0, shell.process.exitValue());
+        }
+    }
+
+    /** Sends {@code stats} and returns its lines. */
+    private static List<String> stats(ShellProcess shell) throws IOException {
+        List<String> lines = new ArrayList<>(List.of(shell.send("stats")));
+        while (!lines.get(lines.size() - 1).startsWith("block cache: ")) {
+            lines.add(shell.out.readLine());
+        }
+        return lines;
+    }
+
+    /** The number on the {@code name: } line of {@code stats}, before its first ", ". */
+    private static long count(List<String> stats, String name) {
+        String line = stats.stream().filter(l -> l.startsWith(name + ": ")).findFirst()
+                .orElseThrow(() -> new AssertionError(name + " missing: " + stats));
+        String n = line.substring(name.length() + 2).split(", ")[0];
+        return Long.parseLong(n.replace(",", ""));
+    }
+
+    @Test
+    void shell_flushesAsItGrows_logsStayFew_andRunsSurviveARestart() throws Exception {
+        int keys = 2000;
+        try (ShellProcess shell = new ShellProcess(dir, "--freeze-at", "4096")) {
+            for (int i = 0; i < keys; i++) {
+                assertEquals("OK", shell.send("put key" + i + " value-" + i));
+            }
+            assertEquals("OK", shell.send("delete key7"));
+            List<String> stats = stats(shell);
+            assertTrue(count(stats, "runs") >= 1, "the store flushed by itself: " + stats);
+            assertTrue(count(stats, "flushes") >= 1, stats.toString());
+            try (Stream<Path> logs = Files.list(dir.resolve("wal"))) {
+                long n = logs.filter(p -> p.toString().endsWith(".wal")).count();
+                assertTrue(n <= 6, "flushed logs are deleted, not piled up: " + n);
+            }
+            assertTrue(shell.send("flush").startsWith("OK: "));
+            assertEquals(1, count(stats(shell), "memtables"), "only the empty mutable one");
+            assertTrue(shell.send("compact").matches("OK: runs \\d+ -> 1; .*"));
+            shell.process.destroyForcibly(); // no close: the runs and the manifest are on disk
+            assertTrue(shell.process.waitFor(30, TimeUnit.SECONDS));
+        }
+        try (ShellProcess shell = new ShellProcess(dir, "--freeze-at", "4096")) {
+            List<String> stats = stats(shell);
+            assertEquals(1, count(stats, "runs"), stats.toString());
+            for (int i = 0; i < keys; i += 97) {
+                assertEquals(i == 7 ? "(not found)" : "value-" + i, shell.send("get key" + i));
+            }
+            assertEquals("(not found)", shell.send("get key7"));
+            assertEquals("key1999 = value-1999", shell.send("scan key1999"));
+            assertEquals("(1 entry)", shell.out.readLine());
             shell.in.write("quit\n");
             shell.in.flush();
             assertTrue(shell.process.waitFor(30, TimeUnit.SECONDS));
