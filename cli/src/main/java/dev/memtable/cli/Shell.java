@@ -204,15 +204,16 @@ final class Shell {
     /** Merges every run into one and says what that did. */
     private void compact() throws IOException {
         StoreStats before = store.stats();
-        if (before.runs() == 0) {
-            out.println("OK: nothing to compact (no runs; flush writes the memtables to runs)");
+        int runs = store.compact();
+        if (runs <= 1) {
+            out.println("OK: nothing to compact (" + (runs == 0 ? "no runs" : "one run")
+                    + "; flush writes the memtables to runs)");
             return;
         }
-        store.compact();
         StoreStats after = store.stats();
         out.printf(Locale.ROOT, "OK: runs %d -> %d; entries %,d -> %,d; bytes %,d -> %,d%n",
-                before.runs(), after.runs(), before.runEntries(), after.runEntries(),
-                before.runBytes(), after.runBytes());
+                runs, after.runs(), before.runEntries(), after.runEntries(), before.runBytes(),
+                after.runBytes());
     }
 
     private void stats() {

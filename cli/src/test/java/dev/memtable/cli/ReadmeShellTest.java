@@ -57,14 +57,19 @@ class ReadmeShellTest {
                 assertEquals(List.of(String.valueOf(last.exitCode())), expected, last.toString());
                 continue;
             }
-            assertTrue(command.startsWith("$ printf '") && command.endsWith("'" + SHELL),
+            int pipe = command.indexOf("'" + SHELL);
+            assertTrue(command.startsWith("$ printf '") && pipe > 0,
                     "unexpected command in the README: " + command);
-            String format = command.substring("$ printf '".length(),
-                    command.length() - SHELL.length() - 1);
+            String format = command.substring("$ printf '".length(), pipe);
             String input = format.replace("\\n", "\n");
             assertFalse(input.contains("\\") || input.contains("%"),
                     "printf escapes other than \\n are not simulated: " + command);
-            last = CliRun.withInput(input, "shell", "--dir", tmp.toString());
+            List<String> args = new ArrayList<>(List.of("shell", "--dir", tmp.toString()));
+            String options = command.substring(pipe + 1 + SHELL.length()).trim();
+            if (!options.isEmpty()) {
+                args.addAll(List.of(options.split(" +")));
+            }
+            last = CliRun.withInput(input, args.toArray(new String[0]));
             assertEquals(expected, last.out().lines().toList(), command + "\n" + last);
             commands++;
         }

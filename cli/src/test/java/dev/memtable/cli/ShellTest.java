@@ -128,8 +128,11 @@ class ShellTest {
     }
 
     @Test
-    void compact_withoutRuns_saysSo() {
+    void compact_withoutRunsOrWithOne_saysSo() {
         assertEquals("OK: nothing to compact (no runs; flush writes the memtables to runs)\n",
+                run("compact"));
+        run("put a 1", "flush");
+        assertEquals("OK: nothing to compact (one run; flush writes the memtables to runs)\n",
                 run("compact"));
         assertEquals(0, store.stats().compactions());
     }
