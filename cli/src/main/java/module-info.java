@@ -4,6 +4,7 @@ module dev.memtable.cli {
     requires dev.memtable.set;
     requires dev.memtable.store;
     requires info.picocli;
+    requires java.logging;
     requires java.management;
     requires org.jline.reader;
     requires org.jline.terminal;

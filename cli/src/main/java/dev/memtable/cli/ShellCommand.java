@@ -16,6 +16,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
@@ -84,6 +88,44 @@ final class ShellCommand implements Callable<Integer> {
     /** Piped input; {@link Main} sets it (tests give their own). */
     InputStream input = System.in;
 
+    /**
+     * The store's loggers (its background flush warns there), held so that the configuration
+     * below is not lost to garbage collection.
+     */
+    private static final Logger STORE_LOG = Logger.getLogger("dev.memtable.store");
+
+    /**
+     * Sends what the store logs (a background flush that failed and will be retried, say) to
+     * {@code err} as one {@code memtable: warning: …} line each, without a stack trace.
+     */
+    static void logTo(PrintWriter err) {
+        for (Handler h : STORE_LOG.getHandlers()) {
+            STORE_LOG.removeHandler(h);
+        }
+        STORE_LOG.setUseParentHandlers(false);
+        STORE_LOG.addHandler(new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                if (isLoggable(r)) {
+                    String text = r.getThrown() == null ? r.getMessage()
+                            : Failures.describe(r.getMessage(), r.getThrown());
+                    err.println("memtable: " + (r.getLevel().intValue() >= Level.WARNING
+                            .intValue() ? "warning: " : "") + text);
+                    err.flush();
+                }
+            }
+
+            @Override
+            public void flush() {
+                err.flush();
+            }
+
+            @Override
+            public void close() {
+            }
+        });
+    }
+
     @Override
     public Integer call() throws Exception {
         MemTableProvider provider;
@@ -104,6 +146,7 @@ final class ShellCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         openDirectory();
+        logTo(err);
         Store opened;
         try {
             int moved = StoreDirectory.prepare(dir, recovery.mode, c -> warn(err, c));

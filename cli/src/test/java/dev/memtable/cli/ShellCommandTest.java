@@ -247,6 +247,17 @@ class ShellCommandTest {
     }
 
     @Test
+    void storeWarnings_areOneLineEach_withoutAStackTrace() {
+        java.io.StringWriter err = new java.io.StringWriter();
+        ShellCommand.logTo(new java.io.PrintWriter(err));
+        java.util.logging.Logger.getLogger("dev.memtable.store.Flusher").log(
+                java.util.logging.Level.WARNING, "background flush of store /d failed",
+                new IOException("could not write /d/1.run", new IOException("No space left")));
+        assertEquals("memtable: warning: background flush of store /d failed: could not write"
+                + " /d/1.run: No space left\n", err.toString());
+    }
+
+    @Test
     void shell_badRecoveryMode_isAUsageError() {
         CliRun run = shell("", "--recovery", "hopeful");
         assertEquals(Main.USAGE, run.exitCode(), run.toString());

@@ -148,7 +148,7 @@ class ShellEndToEndTest {
                 assertEquals(i == 7 ? "(not found)" : "value-" + i, shell.send("get key" + i));
             }
             assertEquals("(not found)", shell.send("get key7"));
-            assertEquals("key1999 = value-1999", shell.send("scan key1999"));
+            assertEquals("key1999 = value-1999", shell.send("scan key1999 key19990"));
             assertEquals("(1 entry)", shell.out.readLine());
             shell.in.write("quit\n");
             shell.in.flush();
