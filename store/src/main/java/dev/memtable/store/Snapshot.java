@@ -53,9 +53,9 @@ public final class Snapshot implements AutoCloseable {
         checkOpen();
         Optional<Bytes> inMemory = tables.get(key);
         if (inMemory.isPresent()) {
-            return Store.live(inMemory);
+            return Reads.live(inMemory);
         }
-        return Store.get(runs, key, tables.sequence());
+        return Reads.get(runs, key, tables.sequence());
     }
 
     /**
@@ -73,7 +73,7 @@ public final class Snapshot implements AutoCloseable {
         checkOpen();
         MemTableIterator inMemory = tables.scanWithTombstones(lower, upper);
         runs.retain();
-        return Store.scan(inMemory, lower, upper, tables.sequence(), runs);
+        return Reads.scan(inMemory, lower, upper, tables.sequence(), runs);
     }
 
     /** Closes the snapshot (see the class comment). Idempotent; never throws. */

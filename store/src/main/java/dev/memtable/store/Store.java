@@ -5,7 +5,6 @@ import dev.memtable.Bytes;
 import dev.memtable.MemTable;
 import dev.memtable.MemTableIterator;
 import dev.memtable.MemTables;
-import dev.memtable.MergeIterator;
 import dev.memtable.WalOptions;
 import dev.memtable.WriteBatch;
 import dev.memtable.set.MemTableSet;
@@ -19,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -130,7 +128,7 @@ public final class Store implements Closeable {
             for (long id : manifest.runs()) {
                 runs.add(Run.open(id, StoreFiles.runFile(directory, id), cache));
             }
-            removeUnnamed(directory, manifest);
+            StoreFiles.removeUnnamed(directory, manifest);
             set = MemTableSet.builder()
                     .backend(backend)
                     .freezeAtBytes(options.freezeAtBytes())
@@ -155,23 +153,6 @@ public final class Store implements Closeable {
             closeQuietly(set, e);
             closeQuietly(lock.channel(), e);
             throw e;
-        }
-    }
-
-    /** Deletes the temporary manifest and every run file that {@code manifest} does not name. */
-    private static void removeUnnamed(Path directory, Manifest manifest) throws IOException {
-        Set<Long> live = new HashSet<>();
-        for (long id : manifest.runs()) {
-            live.add(id);
-        }
-        boolean removed = Files.deleteIfExists(directory.resolve(Manifest.TEMPORARY));
-        for (long id : StoreFiles.runIds(directory)) {
-            if (!live.contains(id)) {
-                removed |= Files.deleteIfExists(StoreFiles.runFile(directory, id));
-            }
-        }
-        if (removed) {
-            StoreFiles.syncDirectory(directory);
         }
     }
 
@@ -239,11 +220,11 @@ public final class Store implements Closeable {
         checkOpen();
         Optional<Bytes> inMemory = set.get(key);
         if (inMemory.isPresent()) {
-            return live(inMemory);
+            return Reads.live(inMemory);
         }
         RunSet runs = flusher.acquire();
         try {
-            return get(runs, key, Long.MAX_VALUE);
+            return Reads.get(runs, key, Long.MAX_VALUE);
         } finally {
             runs.release();
         }
@@ -261,7 +242,7 @@ public final class Store implements Closeable {
     public MemTableIterator scan(Bound lower, Bound upper) {
         checkOpen();
         MemTableIterator tables = set.scanWithTombstones(lower, upper);
-        return scan(tables, lower, upper, Long.MAX_VALUE, flusher.acquire());
+        return Reads.scan(tables, lower, upper, Long.MAX_VALUE, flusher.acquire());
     }
 
     /**
@@ -440,51 +421,7 @@ public final class Store implements Closeable {
         return "Store[" + directory + ", " + set + "]";
     }
 
-    // ------------------------------------------------------------------ shared with Snapshot
-
-    /** The newest version of {@code key} at or below {@code sequence} in {@code runs}. */
-    static Optional<Bytes> get(RunSet runs, Bytes key, long sequence) {
-        for (RunSet.Handle h : runs.handles()) {
-            Optional<Bytes> found = h.run.get(key, sequence);
-            if (found.isPresent()) {
-                return live(found);
-            }
-        }
-        return Optional.empty();
-    }
-
-    /**
-     * Merges {@code tables} (the memtables' scan, tombstones included) with {@code runs} read at
-     * {@code sequence}, live entries only; the merge releases {@code runs} when closed.
-     */
-    static MemTableIterator scan(MemTableIterator tables, Bound lower, Bound upper,
-                                 long sequence, RunSet runs) {
-        List<MemTableIterator> sources = new ArrayList<>(1 + runs.size());
-        sources.add(tables);
-        try {
-            if (!Bound.isEmptyRange(lower, upper)) {
-                for (RunSet.Handle h : runs.handles()) {
-                    sources.add(h.run.scan(lower, upper, sequence));
-                }
-            }
-        } catch (RuntimeException | Error e) {
-            for (MemTableIterator it : sources) {
-                try {
-                    it.close();
-                } catch (RuntimeException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-            }
-            runs.release();
-            throw e;
-        }
-        return MergeIterator.create(sources, true, runs::release);
-    }
-
-    /** The memtables' or a run's answer, as the store answers: a tombstone is absent. */
-    static Optional<Bytes> live(Optional<Bytes> found) {
-        return found.get().isEmpty() ? Optional.empty() : found;
-    }
+    // ------------------------------------------------------------------ for Snapshot
 
     void forget(Snapshot snapshot) {
         snapshots.remove(snapshot);

@@ -8,8 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -79,6 +81,23 @@ final class StoreFiles {
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
+        }
+    }
+
+    /** Deletes the temporary manifest and every run file that {@code manifest} does not name. */
+    static void removeUnnamed(Path directory, Manifest manifest) throws IOException {
+        Set<Long> live = new HashSet<>();
+        for (long id : manifest.runs()) {
+            live.add(id);
+        }
+        boolean removed = Files.deleteIfExists(directory.resolve(Manifest.TEMPORARY));
+        for (long id : StoreFiles.runIds(directory)) {
+            if (!live.contains(id)) {
+                removed |= Files.deleteIfExists(StoreFiles.runFile(directory, id));
+            }
+        }
+        if (removed) {
+            StoreFiles.syncDirectory(directory);
         }
     }
 }
