@@ -143,10 +143,10 @@ final class Flusher {
         }
         try {
             flushAll();
-            if (current.size() >= options.maxRuns()) {
-                compactAll();
-            }
             failing = false;
+            if (!set.immutables().isEmpty()) {
+                schedule(); // frozen during this pass: the next pass, behind any queued caller
+            }
         } catch (IOException | RuntimeException e) {
             failing = true;
             LOG.log(System.Logger.Level.WARNING, "background flush of store " + directory
@@ -165,9 +165,6 @@ final class Flusher {
     void flushNow() throws IOException {
         await(() -> {
             flushAll();
-            if (current.size() >= options.maxRuns()) {
-                compactAll();
-            }
             return null;
         });
     }
@@ -207,12 +204,29 @@ final class Flusher {
 
     // ------------------------------------------------------------------ the background thread
 
+    /**
+     * Flushes the frozen tables that are there now, oldest first, merging whenever the runs
+     * reach {@code maxRuns}; tables frozen meanwhile are left to the next pass, so a caller of
+     * {@link #flushNow} or {@link #compactNow} queued behind this pass is not kept waiting by
+     * writers that never stop.
+     */
     private void flushAll() throws IOException {
-        for (Optional<MemTable> t; (t = set.oldestImmutable()).isPresent(); ) {
+        List<MemTable> frozen = set.immutables();
+        if (frozen.isEmpty()) {
+            return;
+        }
+        long through = frozen.get(0).id(); // newest first
+        for (Optional<MemTable> t; (t = set.oldestImmutable()).isPresent()
+                && t.get().id() <= through; ) {
             if (t.get().id() <= manifest.flushedThroughTable()) {
                 set.flushed(t.get()); // its run is named; an earlier deletion of its log failed
             } else {
                 flush(t.get());
+            }
+            // Merge between flushes too: under sustained writes runs must not pile up past
+            // maxRuns while the tables are written.
+            if (current.size() >= options.maxRuns()) {
+                compactAll();
             }
         }
     }

@@ -128,7 +128,12 @@ public final class Store implements Closeable {
             for (long id : manifest.runs()) {
                 runs.add(Run.open(id, StoreFiles.runFile(directory, id), cache));
             }
-            StoreFiles.removeUnnamed(directory, manifest);
+            long highest = StoreFiles.removeUnnamed(directory, manifest);
+            if (highest >= manifest.nextRunId()) {
+                // A leftover of a crash had the next id: never hand it out again.
+                manifest = manifest.with(highest + 1, manifest.flushedThroughTable(),
+                        manifest.lastSequence(), manifest.runs());
+            }
             set = MemTableSet.builder()
                     .backend(backend)
                     .freezeAtBytes(options.freezeAtBytes())

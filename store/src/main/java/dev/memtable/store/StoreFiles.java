@@ -84,14 +84,20 @@ final class StoreFiles {
         }
     }
 
-    /** Deletes the temporary manifest and every run file that {@code manifest} does not name. */
-    static void removeUnnamed(Path directory, Manifest manifest) throws IOException {
+    /**
+     * Deletes the temporary manifest and every run file that {@code manifest} does not name (a
+     * crash's leftovers). Returns the highest run id found on disk, named or not (0 if none), so
+     * that the store never hands out the id of a deleted leftover again.
+     */
+    static long removeUnnamed(Path directory, Manifest manifest) throws IOException {
         Set<Long> live = new HashSet<>();
         for (long id : manifest.runs()) {
             live.add(id);
         }
         boolean removed = Files.deleteIfExists(directory.resolve(Manifest.TEMPORARY));
+        long highest = 0;
         for (long id : StoreFiles.runIds(directory)) {
+            highest = Math.max(highest, id);
             if (!live.contains(id)) {
                 removed |= Files.deleteIfExists(StoreFiles.runFile(directory, id));
             }
@@ -99,5 +105,6 @@ final class StoreFiles {
         if (removed) {
             StoreFiles.syncDirectory(directory);
         }
+        return highest;
     }
 }

@@ -4,10 +4,12 @@ import static dev.memtable.store.StoreTestSupport.all;
 import static dev.memtable.store.StoreTestSupport.b;
 import static dev.memtable.store.StoreTestSupport.small;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -118,6 +120,47 @@ class StoreConcurrencyTest {
             assertEquals(expected, all(store));
             StoreStats stats = store.stats();
             assertTrue(stats.flushes() > 0 && stats.compactions() > 0, stats.toString());
+        }
+    }
+
+    /**
+     * Under writes that never stop, the background merge still runs (runs stay at most
+     * {@code maxRuns}), and {@code flush()} and {@code compact()} return: they do the work there
+     * was when they were called, not every table the writers keep freezing.
+     */
+    @ParameterizedTest
+    @FieldSource("BACKENDS")
+    void sustainedWrites_stillMerge_andFlushAndCompactReturn(String backend) throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        try (Store store = Store.open(dir, small(backend).withFreezeAtBytes(16 << 10)
+                .withMaxRuns(3))) {
+            Thread writer = new Thread(() -> {
+                byte[] value = new byte[100];
+                for (long i = 0; !stop.get(); i++) {
+                    store.put(b("k" + (i % 5000)), dev.memtable.Bytes.wrap(value));
+                }
+            });
+            writer.setUncaughtExceptionHandler((t, e) -> failures.add(e));
+            writer.start();
+            try {
+                long deadline = System.nanoTime() + 60_000_000_000L;
+                while (store.stats().flushes() < 20 && System.nanoTime() < deadline) {
+                    Thread.sleep(5);
+                }
+                assertTimeoutPreemptively(Duration.ofSeconds(30), store::flush,
+                        "flush() must not chase the writer");
+                assertTimeoutPreemptively(Duration.ofSeconds(30), store::compact,
+                        "compact() must not wait behind an endless flush pass");
+                StoreStats stats = store.stats();
+                assertTrue(stats.flushes() >= 20, stats.toString());
+                assertTrue(stats.compactions() > 0, "merges ran under load: " + stats);
+                assertTrue(stats.runs() <= 3, "runs stay at most maxRuns: " + stats);
+            } finally {
+                stop.set(true);
+                writer.join();
+            }
+            assertTrue(failures.isEmpty(), failures.toString());
         }
     }
 
