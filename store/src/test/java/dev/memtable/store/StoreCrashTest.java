@@ -13,10 +13,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -81,8 +83,10 @@ class StoreCrashTest {
         long seed = Long.getLong("memtable.test.seed", System.nanoTime());
         Random random = new Random(seed ^ backend.hashCode());
         List<Kill> plan = new ArrayList<>();
-        for (int i = 0; i < 2 * rounds; i++) {
-            plan.add(new Kill(50 + random.nextInt(551), null, 0));
+        int randomKills = (8 * rounds + 4) / 5;
+        for (int i = 0; i < randomKills; i++) {     // the last one long enough to flush surely
+            int delay = i == randomKills - 1 ? 400 + random.nextInt(201) : 50 + random.nextInt(551);
+            plan.add(new Kill(delay, null, 0));
         }
         for (int i = 0; i < (rounds + 4) / 5; i++) {
             for (String point : POINTS) {
@@ -90,13 +94,13 @@ class StoreCrashTest {
             }
         }
         long acked = 0;
-        int flushForcing = 0;
+        int flushedBeforeKill = 0;
         for (int round = 0; round < plan.size(); round++) {
             Kill kill = plan.get(round);
             try {
                 Result r = round(backend, round, kill);
                 acked += r.ops;
-                flushForcing += r.flushForcing ? 1 : 0;
+                flushedBeforeKill += r.flushedBeforeKill ? 1 : 0;
             } catch (Throwable e) {
                 throw new AssertionError(backend + " crash round " + round + " (" + kill
                         + ", seed " + seed + ") failed: " + e.getMessage() + "\nRerun with: ./mvnw"
@@ -107,12 +111,15 @@ class StoreCrashTest {
             }
         }
         assertTrue(acked > 0, "no child acknowledged a write: nothing was tested");
-        assertTrue(flushForcing > 0, backend + ": no random-kill round acknowledged "
-                + FLUSH_FORCING_BYTES + " bytes, so none proved that flushes happened (seed "
-                + seed + ")");
+        assertTrue(flushedBeforeKill > 0, backend + ": no random-kill round found a run in the"
+                + " manifest at reopen, so none proved that the child flushed (seed " + seed + ")");
     }
 
-    private record Result(long ops, boolean flushForcing) {
+    /**
+     * @param ops the writes acknowledged
+     * @param flushedBeforeKill true if a random kill found runs in the manifest at reopen
+     */
+    private record Result(long ops, boolean flushedBeforeKill) {
     }
 
     private Result round(String backend, int round, Kill kill) throws Exception {
@@ -158,11 +165,12 @@ class StoreCrashTest {
         boolean flushForcing = kill.point == null && ackedPayload(acked) >= FLUSH_FORCING_BYTES;
         boolean mustHaveRuns = flushForcing || (kill.point != null
                 && (kill.point.startsWith("compact") || kill.point.equals("flush.done")));
+        int named;
         try {
-            verify(store, backend, acked, mustHaveRuns);
+            named = verify(store, backend, kill, acked, mustHaveRuns);
         } catch (Throwable e) {
             throw new AssertionError(e.getMessage() + "\n(acknowledged ops per writer "
-                    + java.util.Arrays.toString(acked) + "; child stderr: " + read(errors) + ")",
+                    + Arrays.toString(acked) + "; child stderr: " + read(errors) + ")",
                     e);
         }
         deleteTree(store);      // keep the test's disk use small
@@ -170,22 +178,40 @@ class StoreCrashTest {
         for (long a : acked) {
             ops += a + 1;
         }
-        return new Result(ops, flushForcing);
+        return new Result(ops, kill.point == null && named > 0);
     }
 
-    /** Reopen, check, write, flush, merge, close, reopen, check again. */
-    private static void verify(Path dir, String backend, long[] acked, boolean mustHaveRuns)
-            throws IOException {
+    /**
+     * Reopen, check, let the replayed tables flush, check the files, write, flush, merge, close,
+     * check the files against the manifest, reopen, check again. Returns the number of runs the
+     * manifest named when the child died.
+     */
+    private static int verify(Path dir, String backend, Kill kill, long[] acked,
+                               boolean mustHaveRuns) throws IOException {
+        List<String> before = list(dir);
+        Set<String> named = runNames(Manifest.read(dir));
+        List<String> orphans = before.stream().filter(n -> isRun(n) && !named.contains(n))
+                .collect(Collectors.toList());
+        if (kill.point != null && kill.point.endsWith("run-written")) {
+            assertFalse(orphans.isEmpty(), () -> "a crash at " + kill.point + " left no run file"
+                    + " that the manifest does not name: " + before);
+        }
+        if ("manifest.tmp-written".equals(kill.point)) {
+            assertTrue(before.contains(Manifest.TEMPORARY), () -> "a crash at " + kill.point
+                    + " left no " + Manifest.TEMPORARY + ": " + before);
+        }
         StoreOptions options = StoreCrashChild.options(backend);
         Bytes key = Bytes.ofUtf8("x/after-recovery");
         Bytes value = Bytes.ofUtf8("written after the crash");
         try (Store store = Store.open(dir, options)) {
             StoreWorkload.check(store, acked);
-            checkFiles(dir, store);
+            store.flush();      // waits for the replayed tables' background flush and merge
+            checkFiles(dir, store);     // an orphan kept would be one file too many
             if (mustHaveRuns) {
                 assertTrue(store.stats().runs() > 0, () -> "no runs after a round that must"
                         + " have flushed: " + store.stats());
             }
+            StoreWorkload.check(store, acked);
             store.put(key, value);
             store.flush();
             store.compact();
@@ -193,28 +219,52 @@ class StoreCrashTest {
             StoreWorkload.check(store, acked);
             checkFiles(dir, store);
         }
+        List<String> closed = list(dir);
+        Set<String> installed = runNames(Manifest.read(dir));
+        assertEquals(installed, closed.stream().filter(StoreCrashTest::isRun)
+                .collect(Collectors.toSet()), () -> "after close the directory's runs are not"
+                + " the manifest's " + installed + ": " + closed);
         try (Store store = Store.open(dir, options)) {
             assertEquals(Optional.of(value), store.get(key), "a write after recovery, flushed,"
                     + " was lost by close and reopen");
             StoreWorkload.check(store, acked);
             checkFiles(dir, store);
         }
+        return named.size();
     }
 
-    /** The directory holds exactly the runs the store counts and no MANIFEST.tmp. */
-    private static void checkFiles(Path dir, Store store) throws IOException {
-        List<String> names;
-        try (Stream<Path> files = Files.list(dir)) {
-            names = files.map(p -> p.getFileName().toString()).sorted()
-                    .collect(Collectors.toList());
-        }
-        long runFiles = names.stream().filter(n -> n.matches("\\d{20}\\.run")).count();
+    /**
+     * With no flush or merge under way: the directory holds exactly the runs the store counts,
+     * and no MANIFEST.tmp. Returns the listing.
+     */
+    private static List<String> checkFiles(Path dir, Store store) throws IOException {
+        List<String> names = list(dir);
+        long runFiles = names.stream().filter(StoreCrashTest::isRun).count();
         assertEquals(store.stats().runs(), runFiles, () -> "the store counts "
                 + store.stats().runs() + " runs but the directory holds " + runFiles
                 + " .run files (orphans, or runs the manifest names that are gone): " + names);
-        assertFalse(names.contains("MANIFEST.tmp"), () -> "MANIFEST.tmp survived open: " + names);
-        assertTrue(names.contains("MANIFEST") || runFiles == 0, () -> "runs but no MANIFEST: "
-                + names);
+        assertFalse(names.contains(Manifest.TEMPORARY), () -> Manifest.TEMPORARY
+                + " survived open: " + names);
+        assertTrue(names.contains(Manifest.NAME) || runFiles == 0, () -> "runs but no "
+                + Manifest.NAME + ": " + names);
+        return names;
+    }
+
+    private static List<String> list(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).sorted()
+                    .collect(Collectors.toList());
+        }
+    }
+
+    private static boolean isRun(String name) {
+        return name.matches("\\d{20}\\.run");
+    }
+
+    private static Set<String> runNames(Manifest manifest) {
+        return Arrays.stream(manifest.runs())
+                .mapToObj(id -> StoreFiles.runFile(Path.of(""), id).getFileName().toString())
+                .collect(Collectors.toSet());
     }
 
     private static long ackedPayload(long[] acked) {
@@ -259,7 +309,7 @@ class StoreCrashTest {
                     out.write(buf, 0, n);
                     if (ready.getCount() > 0 && out.size() >= expected.length) {
                         byte[] all = out.toByteArray();
-                        if (java.util.Arrays.equals(all, 0, expected.length, expected, 0,
+                        if (Arrays.equals(all, 0, expected.length, expected, 0,
                                 expected.length)) {
                             ready.countDown();
                         }
