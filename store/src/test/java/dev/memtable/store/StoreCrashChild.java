@@ -3,7 +3,9 @@ package dev.memtable.store;
 import dev.memtable.Bytes;
 import dev.memtable.WriteBatch;
 import dev.memtable.set.WriteStallException;
+import java.io.FileOutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Random;
@@ -17,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * <ul>
  *   <li>{@code threads} writers, each performing its {@link StoreWorkload} operations in order
  *       through {@code put}, {@code delete} or {@code write(WriteBatch)} and printing
- *       {@code ack <writer> <op>} once the call returns (under {@code EXPLICIT}, the default, a
+ *       {@code ack <writer> <op>} to the ack file once the call returns (under {@code EXPLICIT}, the default, a
  *       returned write survives kill -9); a write refused by a stall is retried;</li>
  *   <li>one maintenance thread that now and then calls {@code flush()} or {@code compact()} and
  *       reads a stable acknowledged key of each writer through a {@code snapshot()} and
@@ -26,7 +28,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * It prints {@code ready} once the store is open and runs until killed. Any exception halts it
  * with status 2 (after printing it to stderr), so the test sees an unexpected death.
  *
- * <p>Usage: {@code StoreCrashChild <directory> <backend> <threads>}.
+ * <p>Usage: {@code StoreCrashChild <directory> <backend> <threads> <ack file>}: the
+ * acknowledgements go to the file, one {@code write} call each (through a pipe, a test saw rare
+ * rounds whose last acknowledgements never arrived; a file keeps them whatever kills the
+ * process), {@code ready} to stdout.
  */
 public final class StoreCrashChild {
 
@@ -52,16 +57,17 @@ public final class StoreCrashChild {
         Path dir = Path.of(args[0]);
         String backend = args[1];
         int threads = Integer.parseInt(args[2]);
-        PrintStream out = System.out;
+        // Acks go to a file, each line one write(2) before the next operation starts, so the
+        // kernel holds every one of them when the process dies; only "ready" uses stdout.
+        PrintStream out = new PrintStream(new FileOutputStream(args[3]), false,
+                StandardCharsets.US_ASCII);
         Store store = Store.open(dir, options(backend));
         AtomicLongArray acked = new AtomicLongArray(threads);
         for (int t = 0; t < threads; t++) {
             acked.set(t, -1);
         }
-        synchronized (out) {
-            out.println("ready");
-            out.flush();
-        }
+        System.out.println("ready");
+        System.out.flush();
         for (int t = 0; t < threads; t++) {
             int thread = t;
             start("writer-" + t, () -> {

@@ -131,7 +131,8 @@ class StoreCrashTest {
     private Result round(String backend, int round, Kill kill) throws Exception {
         Path store = dir.resolve(backend + "-" + round);
         Path errors = dir.resolve(backend + "-" + round + ".stderr");
-        ProcessBuilder pb = new ProcessBuilder(javaCommand(store, backend, kill));
+        Path acks = dir.resolve(backend + "-" + round + ".acks");
+        ProcessBuilder pb = new ProcessBuilder(javaCommand(store, backend, kill, acks));
         pb.redirectError(errors.toFile());
         Process child = pb.start();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -151,7 +152,7 @@ class StoreCrashTest {
             } else if (!child.waitFor(POINT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 throw new AssertionError("crash point " + kill.point + ":" + kill.n + " was not"
                         + " reached within " + POINT_TIMEOUT_SECONDS + " s (the child ran, "
-                        + countAcks(out) + " writes acknowledged): the store never got there or"
+                        + countAcks(acks) + " writes acknowledged): the store never got there or"
                         + " the hook is missing; stderr: " + read(errors));
             }
         } finally {
@@ -164,10 +165,7 @@ class StoreCrashTest {
                 + child.exitValue() + ", not " + expected + (kill.point == null ? " (SIGKILL)"
                 : " (the crash hook's halt)") + "; stderr: " + read(errors));
 
-        long[] acked;
-        synchronized (out) {
-            acked = StoreWorkload.parseAcks(out.toByteArray(), THREADS);
-        }
+        long[] acked = StoreWorkload.parseAcks(Files.readAllBytes(acks), THREADS);
         boolean flushForcing = kill.point == null && ackedPayload(acked) >= FLUSH_FORCING_BYTES;
         boolean mustHaveRuns = flushForcing || (kill.point != null
                 && (kill.point.startsWith("compact") || kill.point.equals("flush.done")));
@@ -180,6 +178,7 @@ class StoreCrashTest {
                     e);
         }
         deleteTree(store);      // keep the test's disk use small
+        Files.delete(acks);
         long ops = 0;
         for (long a : acked) {
             ops += a + 1;
@@ -285,7 +284,7 @@ class StoreCrashTest {
     }
 
     /** The same java binary, with the test JVM's module path and class path as class path. */
-    private static List<String> javaCommand(Path store, String backend, Kill kill) {
+    private static List<String> javaCommand(Path store, String backend, Kill kill, Path acks) {
         String classPath = Stream.of(System.getProperty("jdk.module.path"),
                         System.getProperty("java.class.path"))
                 .filter(p -> p != null && !p.isEmpty())
@@ -303,6 +302,7 @@ class StoreCrashTest {
         cmd.add(store.toString());
         cmd.add(backend);
         cmd.add(Integer.toString(THREADS));
+        cmd.add(acks.toString());
         return cmd;
     }
 
@@ -328,10 +328,12 @@ class StoreCrashTest {
         }
     }
 
-    private static long countAcks(ByteArrayOutputStream out) {
-        synchronized (out) {
-            return out.toString(StandardCharsets.US_ASCII).lines()
+    private static long countAcks(Path acks) {
+        try {
+            return Files.readString(acks, StandardCharsets.US_ASCII).lines()
                     .filter(l -> l.startsWith("ack ")).count();
+        } catch (IOException e) {
+            return -1;
         }
     }
 
