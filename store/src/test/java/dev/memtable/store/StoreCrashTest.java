@@ -53,7 +53,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  *
  * <p>Rounds per backend: {@code ceil(8 × memtable.test.rounds / 5)} random kills (default 5, so
  * 8; the last one after 400–600 ms) and {@code ceil(memtable.test.rounds / 5)} crashes at each of
- * the six points (default 1 each): 14 by default, about 16 s per backend on 2 cores. Seed:
+ * the six points (default 1 each): 14 by default, about 20 s per backend on 2 cores. Seed:
  * {@code -Dmemtable.test.seed}.
  */
 class StoreCrashTest {
