@@ -22,6 +22,12 @@ final class RunIndex {
     private final long[] lastSequences;
     private final int[] keyFrom;
     private final int[] keyTo;
+    /**
+     * The first 8 bytes of each last key, big-endian, zero-padded: a search compares these
+     * first (one array, read in order) and looks at the keys themselves only on a tie, so the
+     * typical probe of a large run touches one cache line per step instead of three.
+     */
+    private final long[] prefixes;
     private final Bytes smallest;
     private final Bytes largest;
 
@@ -35,6 +41,10 @@ final class RunIndex {
         this.keyTo = keyTo;
         this.smallest = smallest;
         int n = offsets.length;
+        this.prefixes = new long[n];
+        for (int i = 0; i < n; i++) {
+            prefixes[i] = prefix(section, keyFrom[i], keyTo[i]);
+        }
         this.largest = n == 0 ? Bytes.EMPTY : Bytes.wrap(section, keyFrom[n - 1], keyTo[n - 1]);
     }
 
@@ -132,18 +142,36 @@ final class RunIndex {
      * after that version, if any, is in that block: every block before it ends before it.
      */
     int find(byte[] k, int from, int to, long seq) {
+        long probe = prefix(k, from, to);
         int lo = 0;
         int hi = offsets.length;
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
-            if (RunFormat.compareInternal(section, keyFrom[mid], keyTo[mid], lastSequences[mid],
-                    k, from, to, seq) < 0) {
+            int c = Long.compareUnsigned(prefixes[mid], probe);
+            if (c == 0) {
+                c = RunFormat.compareInternal(section, keyFrom[mid], keyTo[mid],
+                        lastSequences[mid], k, from, to, seq);
+            }
+            if (c < 0) {
                 lo = mid + 1;
             } else {
                 hi = mid;
             }
         }
         return lo;
+    }
+
+    /**
+     * The first 8 bytes of {@code a[from, to)} as a big-endian long, zero-padded: unsigned order
+     * of two prefixes is the keys' order wherever the prefixes differ.
+     */
+    static long prefix(byte[] a, int from, int to) {
+        long p = 0;
+        int n = Math.min(8, to - from);
+        for (int i = 0; i < n; i++) {
+            p |= (a[from + i] & 0xffL) << (56 - 8 * i);
+        }
+        return p;
     }
 
     /** The number of data blocks. */
