@@ -14,7 +14,10 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Locale;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -81,7 +84,7 @@ final class ShellCommand implements Callable<Integer> {
             description = "How to read damaged logs at start: tolerate (default) drops a torn"
                     + " tail and refuses damage followed by valid records; strict refuses any"
                     + " damage; salvage skips every damaged region, losing the writes in it,"
-                    + " keeps every intact record, and rewrites the log without the damage (the"
+                    + " keeps every intact record and writes them to the store's runs (the"
                     + " damaged log is kept as DIR/NAME.wal.damaged).")
     WalCommand.Mode recovery;
 
@@ -145,11 +148,18 @@ final class ShellCommand implements Callable<Integer> {
         checkDirectoryOption();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        Set<Path> damaged = new LinkedHashSet<>();
+        options = options.withRecoveryMode(recovery.mode).withCorruptionListener(c -> {
+            warn(err, c);
+            if (damaged.add(c.file())) {
+                keepDamaged(err, c.file()); // now: once the store opens, a flush may delete it
+            }
+        });
         openDirectory();
         logTo(err);
         Store opened;
         try {
-            int moved = StoreDirectory.prepare(dir, recovery.mode, c -> warn(err, c));
+            int moved = StoreDirectory.prepare(dir);
             if (moved > 0) {
                 err.printf(Locale.ROOT, "memtable: moved %d %s of the old shell into %s (the"
                         + " store's layout)%n", moved, moved == 1 ? "log" : "logs",
@@ -157,6 +167,11 @@ final class ShellCommand implements Callable<Integer> {
                 err.flush();
             }
             opened = Store.open(dir, options);
+            if (!damaged.isEmpty()) {
+                // Write what recovery kept to runs, which deletes the damaged logs (kept as
+                // evidence above): the next start needs no --recovery.
+                opened.flush();
+            }
         } catch (WalCorruptionException e) {
             err.println("memtable: " + corruptionAdvice(e));
             return Main.PROBLEM;
@@ -294,13 +309,25 @@ final class ShellCommand implements Callable<Integer> {
                         + "  Open the store anyway: memtable shell --dir %s --recovery salvage%s."
                         + " Salvage drops every damaged region, and the writes in it are lost; it"
                         + " keeps every intact record, and may bring back an older value of a key"
-                        + " whose newer write was in the damage. It rewrites the log without the"
-                        + " damage and keeps the damaged one as %s, so later starts need no"
-                        + " --recovery.",
+                        + " whose newer write was in the damage. It writes the intact records to"
+                        + " the store's runs and keeps the damaged log as %s, so later starts"
+                        + " need no --recovery.",
                 dir.toAbsolutePath(), file, c.offset(), c.length(), c.reason(), recovery, file,
                 file, dir, recovery.mode == RecoveryMode.STRICT
                         ? " (or without --recovery strict, if only a torn tail is damaged)" : "",
                 dir.resolve(c.file().getFileName() + ".damaged"));
+    }
+
+    /** Copies a damaged log to {@code DIR/NAME.damaged} as evidence; warns if it cannot. */
+    private void keepDamaged(PrintWriter err, Path log) {
+        Path copy = dir.resolve(log.getFileName() + ".damaged");
+        try {
+            Files.copy(log, copy, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            err.println("memtable: warning: could not keep a copy of the damaged log " + log
+                    + " as " + copy + ": " + e);
+        }
+        err.flush();
     }
 
     /** Tells the user of damage that recovery dropped or skipped. */

@@ -1,13 +1,5 @@
 package dev.memtable.cli;
 
-import dev.memtable.MemTables;
-import dev.memtable.RecoveryMode;
-import dev.memtable.WalCorruption;
-import dev.memtable.WalOptions;
-import dev.memtable.WriteBatch;
-import dev.memtable.spi.Wal;
-import dev.memtable.spi.WalInspector;
-import dev.memtable.spi.WalProvider;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -19,13 +11,11 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
  * What the shell does to a store's directory before {@link dev.memtable.store.Store#open}: moves
- * the logs of the old shell's layout into the store's, and reads the logs in the recovery mode
- * the user chose (the store itself always recovers in the default mode, dropping a torn tail).
+ * the logs of the old shell's layout into the store's.
  *
  * <p>Layouts: the old shell kept its memtable logs ({@code <20-digit id>.wal}) and its
  * {@code LOCK} directly in the directory; the store keeps {@code LOCK}, {@code MANIFEST} and its
@@ -47,21 +37,17 @@ final class StoreDirectory {
     /**
      * Readies {@code dir} for the store, holding {@code dir/LOCK} meanwhile (so a shell still
      * running on the directory is never robbed of its logs): {@linkplain #migrate migrates} the
-     * old layout, then {@linkplain #checkLogs checks the logs} in {@code mode}. The lock is
-     * released before returning; the store takes it again when it opens.
+     * old layout. The lock is released before returning; the store takes it again when it opens
+     * (and reads the logs in the recovery mode the user chose).
      *
      * @return how many logs moved from the old layout
-     * @throws IOException if the directory is locked, holds both layouts, or a log is damaged in
-     *     a way {@code mode} refuses ({@link dev.memtable.WalCorruptionException})
+     * @throws IOException if the directory is locked or holds both layouts
      */
-    static int prepare(Path dir, RecoveryMode mode, Consumer<WalCorruption> warn)
-            throws IOException {
+    static int prepare(Path dir) throws IOException {
         Path lockFile = dir.resolve(LOCK);
         try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE); FileLock lock = lockOf(channel, dir)) {
-            int moved = migrate(dir);
-            checkLogs(dir, mode, warn);
-            return moved;
+            return migrate(dir);
         }
     }
 
@@ -102,65 +88,6 @@ final class StoreDirectory {
         Files.move(staging, wal, StandardCopyOption.ATOMIC_MOVE);
         syncDirectory(dir);
         return moved;
-    }
-
-    /**
-     * Reads every log in {@code dir/wal} in {@code mode}, reporting each damaged region the mode
-     * passes to {@code warn}. In {@link RecoveryMode#SALVAGE} a log with damage is rewritten with
-     * its intact records only (the store recovers in the default mode, which would refuse it);
-     * the damaged original is kept as {@code dir/<name>.damaged}.
-     *
-     * @throws dev.memtable.WalCorruptionException if a log has damage {@code mode} refuses
-     * @throws IOException if a log cannot be read or rewritten
-     */
-    static void checkLogs(Path dir, RecoveryMode mode, Consumer<WalCorruption> warn)
-            throws IOException {
-        WalProvider logs = MemTables.walProvider();
-        for (Path log : oldLogs(dir.resolve(WAL))) {
-            List<Long> sequences = new ArrayList<>();
-            List<WriteBatch> batches = new ArrayList<>();
-            boolean[] damaged = {false};
-            logs.inspect(log, mode, new WalInspector() {
-                @Override
-                public void record(long offset, long length, long sequence, WriteBatch batch) {
-                    if (mode == RecoveryMode.SALVAGE) {
-                        sequences.add(sequence);
-                        batches.add(batch);
-                    }
-                }
-
-                @Override
-                public void damage(WalCorruption corruption) {
-                    damaged[0] = true;
-                    warn.accept(corruption);
-                }
-            });
-            if (mode == RecoveryMode.SALVAGE && damaged[0]) {
-                rewrite(logs, log, dir.resolve(log.getFileName() + ".damaged"), sequences,
-                        batches);
-            }
-        }
-    }
-
-    /** Replaces {@code log} by a log of {@code batches}, keeping a copy of it as {@code keep}. */
-    private static void rewrite(WalProvider logs, Path log, Path keep, List<Long> sequences,
-                                List<WriteBatch> batches) throws IOException {
-        Path fresh = log.resolveSibling(log.getFileName() + ".salvaged");
-        Files.deleteIfExists(fresh); // left by a rewrite cut short
-        try (Wal wal = logs.create(fresh, WalOptions.defaults())) {
-            for (int i = 0; i < batches.size(); i++) {
-                wal.append(batches.get(i), sequences.get(i));
-            }
-            wal.sync();
-        }
-        Files.copy(log, keep, StandardCopyOption.REPLACE_EXISTING);
-        try (FileChannel copy = FileChannel.open(keep, StandardOpenOption.WRITE)) {
-            copy.force(true);
-        }
-        Files.move(fresh, log, StandardCopyOption.ATOMIC_MOVE,
-                StandardCopyOption.REPLACE_EXISTING);
-        syncDirectory(log.getParent());
-        syncDirectory(keep.getParent());
     }
 
     /** The regular files named {@code <20-digit id>.wal} in {@code dir}, by name; none if absent. */

@@ -204,7 +204,8 @@ class ShellCommandTest {
                 salvaged.toString());
         assertTrue(salvaged.err().contains(" at offset " + offsets[1] + " of " + log),
                 salvaged.toString());
-        // The log was rewritten without the damage, the damaged one kept beside the store.
+        // What salvage kept was flushed to a run, the damaged log kept beside the store.
+        assertTrue(Files.notExists(log), "the salvaged log is gone once its table is a run");
         assertTrue(Files.isRegularFile(tmp.resolve(log.getFileName() + ".damaged")));
         CliRun later = shell("get a\nget b\nget c\n");
         assertEquals(Main.OK, later.exitCode(), later.toString());

@@ -5,7 +5,6 @@ import dev.memtable.Bytes;
 import dev.memtable.MemTable;
 import dev.memtable.MemTableIterator;
 import dev.memtable.MemTables;
-import dev.memtable.WalOptions;
 import dev.memtable.WriteBatch;
 import dev.memtable.set.MemTableSet;
 import dev.memtable.set.WriteStallException;
@@ -139,7 +138,7 @@ public final class Store implements Closeable {
                     .freezeAtBytes(options.freezeAtBytes())
                     .maxImmutables(options.maxImmutables())
                     .walDirectory(directory.resolve(StoreFiles.WAL_DIRECTORY))
-                    .walOptions(WalOptions.defaults().withSyncPolicy(options.syncPolicy()))
+                    .walOptions(options.walOptions())
                     .minimumLastSequence(manifest.lastSequence())
                     .build();
             // A crash between a flush's manifest and the deletion of its log replays a table the

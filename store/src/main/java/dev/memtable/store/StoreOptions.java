@@ -1,8 +1,12 @@
 package dev.memtable.store;
 
 import dev.memtable.MemTables;
+import dev.memtable.RecoveryMode;
 import dev.memtable.SyncPolicy;
+import dev.memtable.WalCorruption;
+import dev.memtable.WalOptions;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * The settings of a {@link Store}: an immutable value; every {@code with...} method checks its
@@ -37,7 +41,8 @@ public final class StoreOptions {
 
     private static final StoreOptions DEFAULTS = new StoreOptions(null, DEFAULT_FREEZE_AT_BYTES,
             DEFAULT_BLOCK_CACHE_BYTES, SyncPolicy.EXPLICIT, DEFAULT_BLOCK_SIZE,
-            DEFAULT_BLOOM_BITS_PER_KEY, DEFAULT_MAX_RUNS, DEFAULT_MAX_IMMUTABLES);
+            DEFAULT_BLOOM_BITS_PER_KEY, DEFAULT_MAX_RUNS, DEFAULT_MAX_IMMUTABLES,
+            WalOptions.defaults());
 
     private final String backend;
     private final long freezeAtBytes;
@@ -47,10 +52,12 @@ public final class StoreOptions {
     private final int bloomBitsPerKey;
     private final int maxRuns;
     private final int maxImmutables;
+    /** The logs' recovery mode and corruption listener (its sync policy is not used). */
+    private final WalOptions recovery;
 
     private StoreOptions(String backend, long freezeAtBytes, long blockCacheBytes,
                          SyncPolicy syncPolicy, int blockSize, int bloomBitsPerKey, int maxRuns,
-                         int maxImmutables) {
+                         int maxImmutables, WalOptions recovery) {
         this.backend = backend;
         this.freezeAtBytes = freezeAtBytes;
         this.blockCacheBytes = blockCacheBytes;
@@ -59,6 +66,7 @@ public final class StoreOptions {
         this.bloomBitsPerKey = bloomBitsPerKey;
         this.maxRuns = maxRuns;
         this.maxImmutables = maxImmutables;
+        this.recovery = recovery;
     }
 
     /**
@@ -85,7 +93,7 @@ public final class StoreOptions {
             throw new IllegalArgumentException("backend name is blank");
         }
         return new StoreOptions(name, freezeAtBytes, blockCacheBytes, syncPolicy, blockSize,
-                bloomBitsPerKey, maxRuns, maxImmutables);
+                bloomBitsPerKey, maxRuns, maxImmutables, recovery);
     }
 
     /**
@@ -100,7 +108,7 @@ public final class StoreOptions {
             throw new IllegalArgumentException("freezeAtBytes must be positive, got " + bytes);
         }
         return new StoreOptions(backend, bytes, blockCacheBytes, syncPolicy, blockSize,
-                bloomBitsPerKey, maxRuns, maxImmutables);
+                bloomBitsPerKey, maxRuns, maxImmutables, recovery);
     }
 
     /**
@@ -116,7 +124,7 @@ public final class StoreOptions {
                     + bytes);
         }
         return new StoreOptions(backend, freezeAtBytes, bytes, syncPolicy, blockSize,
-                bloomBitsPerKey, maxRuns, maxImmutables);
+                bloomBitsPerKey, maxRuns, maxImmutables, recovery);
     }
 
     /**
@@ -129,7 +137,7 @@ public final class StoreOptions {
     public StoreOptions withSyncPolicy(SyncPolicy policy) {
         Objects.requireNonNull(policy, "policy");
         return new StoreOptions(backend, freezeAtBytes, blockCacheBytes, policy, blockSize,
-                bloomBitsPerKey, maxRuns, maxImmutables);
+                bloomBitsPerKey, maxRuns, maxImmutables, recovery);
     }
 
     /**
@@ -145,7 +153,7 @@ public final class StoreOptions {
                     + "], got " + bytes);
         }
         return new StoreOptions(backend, freezeAtBytes, blockCacheBytes, syncPolicy, bytes,
-                bloomBitsPerKey, maxRuns, maxImmutables);
+                bloomBitsPerKey, maxRuns, maxImmutables, recovery);
     }
 
     /**
@@ -159,7 +167,7 @@ public final class StoreOptions {
             throw new IllegalArgumentException("bloomBitsPerKey must be in [0, 32], got " + bits);
         }
         return new StoreOptions(backend, freezeAtBytes, blockCacheBytes, syncPolicy, blockSize,
-                bits, maxRuns, maxImmutables);
+                bits, maxRuns, maxImmutables, recovery);
     }
 
     /**
@@ -173,7 +181,7 @@ public final class StoreOptions {
             throw new IllegalArgumentException("maxRuns must be at least 2, got " + count);
         }
         return new StoreOptions(backend, freezeAtBytes, blockCacheBytes, syncPolicy, blockSize,
-                bloomBitsPerKey, count, maxImmutables);
+                bloomBitsPerKey, count, maxImmutables, recovery);
     }
 
     /**
@@ -188,7 +196,49 @@ public final class StoreOptions {
             throw new IllegalArgumentException("maxImmutables must be at least 1, got " + count);
         }
         return new StoreOptions(backend, freezeAtBytes, blockCacheBytes, syncPolicy, blockSize,
-                bloomBitsPerKey, maxRuns, count);
+                bloomBitsPerKey, maxRuns, count, recovery);
+    }
+
+    /**
+     * How the memtables' logs are read back when the store opens
+     * ({@link WalOptions#recoveryMode()}): {@link RecoveryMode#TOLERATE_TORN_TAIL} (the default)
+     * drops a torn tail, the trace of a crash mid-write, and refuses other damage;
+     * {@link RecoveryMode#STRICT} refuses any damage; {@link RecoveryMode#SALVAGE} skips damaged
+     * regions and keeps every intact record (the writes in a damaged region are lost). A refused
+     * log makes {@link Store#open} throw {@link dev.memtable.WalCorruptionException} naming the
+     * file and offset. A salvaged table is flushed like any other, and its log then deleted.
+     *
+     * @throws NullPointerException if {@code mode} is null
+     */
+    public StoreOptions withRecoveryMode(RecoveryMode mode) {
+        Objects.requireNonNull(mode, "mode");
+        return new StoreOptions(backend, freezeAtBytes, blockCacheBytes, syncPolicy, blockSize,
+                bloomBitsPerKey, maxRuns, maxImmutables, recovery.withRecoveryMode(mode));
+    }
+
+    /**
+     * Told of every damaged region that recovery dropped or skipped when the store opens
+     * ({@link WalOptions#corruptionListener()}), so a tool can warn. Default: nobody is told.
+     *
+     * @throws NullPointerException if {@code listener} is null
+     */
+    public StoreOptions withCorruptionListener(Consumer<WalCorruption> listener) {
+        Objects.requireNonNull(listener, "listener");
+        return new StoreOptions(backend, freezeAtBytes, blockCacheBytes, syncPolicy, blockSize,
+                bloomBitsPerKey, maxRuns, maxImmutables, recovery.withCorruptionListener(listener));
+    }
+
+    /** See {@link #withRecoveryMode(RecoveryMode)}. */
+    public RecoveryMode recoveryMode() {
+        return recovery.recoveryMode();
+    }
+
+    /**
+     * The options of the memtables' logs: {@link #syncPolicy()}, {@link #recoveryMode()} and the
+     * corruption listener.
+     */
+    public WalOptions walOptions() {
+        return recovery.withSyncPolicy(syncPolicy);
     }
 
     /** The backend name, or null for {@link MemTables#defaultProvider()}. */
@@ -237,6 +287,7 @@ public final class StoreOptions {
                 + ", freezeAtBytes=" + freezeAtBytes + ", blockCacheBytes=" + blockCacheBytes
                 + ", syncPolicy=" + syncPolicy + ", blockSize=" + blockSize
                 + ", bloomBitsPerKey=" + bloomBitsPerKey + ", maxRuns=" + maxRuns
-                + ", maxImmutables=" + maxImmutables + "]";
+                + ", maxImmutables=" + maxImmutables + ", recoveryMode="
+                + recovery.recoveryMode() + "]";
     }
 }
