@@ -7,7 +7,8 @@ module dev.memtable.api {
     exports dev.memtable;
     exports dev.memtable.spi;
     // Helpers the library's own modules share; not for users.
-    exports dev.memtable.internal to dev.memtable.set, dev.memtable.wal, dev.memtable.cli;
+    exports dev.memtable.internal to dev.memtable.set, dev.memtable.wal, dev.memtable.store,
+            dev.memtable.cli;
 
     uses dev.memtable.spi.MemTableProvider;
     uses dev.memtable.spi.WalProvider;

@@ -94,7 +94,8 @@ class ModuleDescriptorTest {
         ModuleReference ref = module("api", "dev.memtable.api");
         ModuleDescriptor d = ref.descriptor();
         assertEquals(Set.of("dev.memtable", "dev.memtable.spi",
-                "dev.memtable.internal to [dev.memtable.cli, dev.memtable.set, dev.memtable.wal]"), exports(d));
+                "dev.memtable.internal to [dev.memtable.cli, dev.memtable.set, dev.memtable.store,"
+                        + " dev.memtable.wal]"), exports(d));
         assertEquals(Set.of(BACKEND_SPI, WAL_SPI), d.uses());
         assertEquals(Set.of(), requires(d));
         assertEquals(Map.of(), provides(d));

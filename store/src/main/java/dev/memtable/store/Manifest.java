@@ -166,8 +166,7 @@ record Manifest(long nextRunId, long flushedThroughTable, long lastSequence, lon
     private static int checksum(byte[] bytes, int end) {
         CRC32C crc = new CRC32C();
         crc.update(bytes, 0, end);
-        int c = (int) crc.getValue();
-        return ((c >>> 15) | (c << 17)) + 0xa282ead8;
+        return RunFormat.mask((int) crc.getValue());
     }
 
     @Override

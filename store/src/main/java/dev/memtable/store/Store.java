@@ -6,6 +6,7 @@ import dev.memtable.MemTable;
 import dev.memtable.MemTableIterator;
 import dev.memtable.MemTables;
 import dev.memtable.WriteBatch;
+import dev.memtable.internal.Closeables;
 import dev.memtable.set.MemTableSet;
 import dev.memtable.set.WriteStallException;
 import dev.memtable.spi.MemTableProvider;
@@ -152,10 +153,10 @@ public final class Store implements Closeable {
             return store;
         } catch (IOException | RuntimeException | Error e) {
             for (Run r : runs) {
-                closeQuietly(r, e);
+                Closeables.closeQuietly(r, e);
             }
-            closeQuietly(set, e);
-            closeQuietly(lock.channel(), e);
+            Closeables.closeQuietly(set, e);
+            Closeables.closeQuietly(lock.channel(), e);
             throw e;
         }
     }
@@ -450,16 +451,5 @@ public final class Store implements Closeable {
         }
         failure.addSuppressed(e);
         return failure;
-    }
-
-    private static void closeQuietly(AutoCloseable c, Throwable into) {
-        if (c == null) {
-            return;
-        }
-        try {
-            c.close();
-        } catch (Exception e) {
-            into.addSuppressed(e);
-        }
     }
 }
